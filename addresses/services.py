@@ -1,0 +1,45 @@
+"""Every write to an address goes through here."""
+
+from django.db import models, transaction
+
+from panda_project.services import normalise_fields
+
+from .models import Address
+from .postcodes import normalise_postcode
+
+EDITABLE_FIELDS = ("line1", "line2", "line3", "town", "county", "postcode", "country")
+
+
+def address_normalise(address: Address) -> None:
+    values = normalise_fields({"postcode": address.postcode}, {"postcode": normalise_postcode})
+    address.postcode = values["postcode"]
+    for field in EDITABLE_FIELDS:
+        value = getattr(address, field)
+        if isinstance(value, str):
+            setattr(address, field, value.strip())
+    address.full_clean()
+
+
+@transaction.atomic
+def address_create(*, owner: models.Model, **fields) -> Address:
+    """Add an address to its owner (a patient now; organisations and sites later)."""
+    address = Address(owner=owner, **fields)
+    address_normalise(address)
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_update(*, address: Address, **changes) -> Address:
+    for field, value in changes.items():
+        if field not in EDITABLE_FIELDS:
+            raise TypeError(f"address_update() got an unexpected field {field!r}")
+        setattr(address, field, value)
+    address_normalise(address)
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_delete(*, address: Address) -> None:
+    address.delete()

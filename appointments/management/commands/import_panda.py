@@ -1,0 +1,62 @@
+"""``manage.py import_panda --patients FILE --appointments FILE``"""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from appointments.importer import import_appointments, import_patients, read_rows
+from patients.models import Patient
+
+
+class Command(BaseCommand):
+    help = (
+        "Import patients and appointments in the client's exchange format (JSON arrays). "
+        "Bad rows are reported and skipped; importing the same files again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--patients", help="A JSON file of patients.")
+        parser.add_argument("--appointments", help="A JSON file of appointments.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already holds patients (used by `make run`).",
+        )
+        parser.add_argument(
+            "--strict", action="store_true", help="Exit with status 1 if any row was rejected."
+        )
+
+    def handle(self, *args, **options):
+        if not options["patients"] and not options["appointments"]:
+            raise CommandError("Give --patients FILE, --appointments FILE, or both.")
+        if options["if_empty"] and Patient.objects.exists():
+            self.stdout.write("The database already holds patients: nothing imported.")
+            return
+        reports = []
+        # Patients first, so that appointments find them.
+        for option, run in (("patients", import_patients), ("appointments", import_appointments)):
+            path = options[option]
+            if not path:
+                continue
+            rows = self._progress(self._rows(path), option)
+            report = run(rows)
+            reports.append(report)
+            for number, key, reason in report.rejected:
+                self.stderr.write(f"{option} row {number} ({key}): rejected: {reason}")
+            self.stdout.write(report.summary())
+        if options["strict"] and any(report.counts["rejected"] for report in reports):
+            raise CommandError("Some rows were rejected.")
+
+    def _rows(self, path):
+        try:
+            yield from read_rows(path)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except Exception as error:  # ijson's errors for a file that is not a JSON array
+            raise CommandError(f"{path} is not a JSON array of rows: {error}") from None
+
+    def _progress(self, rows, label):
+        return tqdm(
+            rows, desc=label, unit=" rows", disable=not sys.stderr.isatty(), file=sys.stderr
+        )

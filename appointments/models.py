@@ -1,0 +1,128 @@
+"""Appointments and their lifecycle: active, then attended, cancelled or missed."""
+
+import datetime as dt
+import uuid
+
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
+
+from addresses.postcodes import POSTCODE_MAX_LENGTH, validate_postcode
+
+
+class State(models.TextChoices):
+    """What is stored. ``missed`` is not stored: it is derived from the clock."""
+
+    ACTIVE = "active", "Active"
+    ATTENDED = "attended", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Status(models.TextChoices):
+    """What the API shows."""
+
+    ACTIVE = "active", "Active: booked, and not yet ended"
+    ATTENDED = "attended", "Attended: the patient was seen"
+    CANCELLED = "cancelled", "Cancelled: it will not take place and can never be reinstated"
+    MISSED = "missed", "Missed: still active when it ended, so the patient did not attend"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    """The derived status, in SQL: filterable and sortable without loading rows."""
+
+    def missed(self, now: dt.datetime | None = None):
+        return self.filter(state=State.ACTIVE, ends_at__lte=now or timezone.now())
+
+    def with_status(self, status: str, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        if status == Status.MISSED:
+            return self.missed(now)
+        if status == Status.ACTIVE:
+            return self.filter(state=State.ACTIVE, ends_at__gt=now)
+        return self.filter(state=status)
+
+    def annotate_status(self, now: dt.datetime | None = None):
+        return self.annotate(
+            status_value=Case(
+                When(
+                    state=State.ACTIVE,
+                    ends_at__lte=now or timezone.now(),
+                    then=Value(Status.MISSED),
+                ),
+                default="state",
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Appointment(models.Model):
+    """A patient's booking with a clinician in a department.
+
+    Rules live in ``appointments.services``; the constraints below back them in the database.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="appointments"
+    )
+    starts_at = models.DateTimeField()
+    duration = models.DurationField()
+    # Stored so that "has it ended?" (and so "missed") is an indexed comparison in SQL.
+    ends_at = models.DateTimeField(editable=False)
+    clinician = models.ForeignKey(
+        "clinicians.Clinician", on_delete=models.PROTECT, related_name="appointments"
+    )
+    department = models.ForeignKey(
+        "clinicians.Department", on_delete=models.PROTECT, related_name="appointments"
+    )
+    postcode = models.CharField(max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode])
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.ACTIVE, editable=False
+    )
+    attended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["starts_at"], name="appointment_starts_idx"),
+            models.Index(fields=["state", "ends_at"], name="appointment_state_ends_idx"),
+            models.Index(fields=["patient", "starts_at"], name="appointment_patient_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration__gt=dt.timedelta(0)), name="appointment_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="appointment_state_valid"
+            ),
+            # attended_at is set exactly when attended, cancelled_at exactly when cancelled.
+            models.CheckConstraint(
+                condition=(
+                    Q(state=State.ACTIVE, attended_at__isnull=True, cancelled_at__isnull=True)
+                    | Q(state=State.ATTENDED, attended_at__isnull=False, cancelled_at__isnull=True)
+                    | Q(state=State.CANCELLED, attended_at__isnull=True, cancelled_at__isnull=False)
+                ),
+                name="appointment_state_timestamps",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} at {self.starts_at:%Y-%m-%d %H:%M} ({self.state})"
+
+    def status_at(self, now: dt.datetime) -> str:
+        if self.state == State.ACTIVE and self.ends_at <= now:
+            return Status.MISSED
+        return self.state
+
+    @property
+    def status(self) -> str:
+        """The status the API shows; the same rule as ``AppointmentQuerySet.with_status``."""
+        return self.status_at(timezone.now())

@@ -1,0 +1,101 @@
+"""How appointments look in the API: written with ids, read with linked summaries."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from addresses.postcodes import normalise_postcode
+from clinicians.models import Clinician, Department
+from clinicians.serializers import (
+    ClinicianSummarySerializer,
+    DepartmentSummarySerializer,
+)
+from panda_project.api.fields import (
+    AwareDateTimeField,
+    DurationTextField,
+    NormalisedTextField,
+    StrictSerializerMixin,
+)
+from patients.identifiers import identifier_or_none
+from patients.models import Patient
+
+from .models import Appointment, Status
+
+
+class PatientByNHSNumberField(serializers.SlugRelatedField):
+    """A patient, written as their NHS number in any accepted spelling."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="nhs_number", queryset=Patient.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        nhs_number = identifier_or_none(data)
+        if nhs_number is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:64])
+        return super().to_internal_value(nhs_number)
+
+
+class AppointmentWriteSerializer(StrictSerializerMixin, serializers.Serializer):
+    """What a client sends to book or change an appointment."""
+
+    id = serializers.UUIDField(
+        required=False, help_text="Optional on create: a client (or an import) may choose the id."
+    )
+    patient = PatientByNHSNumberField(help_text="The patient's NHS number.")
+    starts_at = AwareDateTimeField(help_text="ISO 8601 with a UTC offset; a naive time is refused.")
+    duration = DurationTextField(help_text='"1h30m", "45m" or "PT1H30M"; more than 0, at most 24h.')
+    clinician = serializers.PrimaryKeyRelatedField(queryset=Clinician.objects.all())
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    postcode = NormalisedTextField(
+        normaliser=normalise_postcode,
+        max_length=16,
+        help_text='Where it takes place: a UK postcode, returned as "SW1A 1AA".',
+    )
+
+
+class AppointmentUpdateSerializer(AppointmentWriteSerializer):
+    """What a client sends to change an appointment; its id never changes."""
+
+    id = None
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    """An appointment as the API shows it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="appointment-detail", read_only=True)
+    patient = serializers.SlugRelatedField(slug_field="nhs_number", read_only=True)
+    patient_url = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    starts_at = AwareDateTimeField(read_only=True)
+    ends_at = AwareDateTimeField(read_only=True)
+    duration = DurationTextField(read_only=True)
+    clinician = ClinicianSummarySerializer(read_only=True)
+    department = DepartmentSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "url",
+            "patient",
+            "patient_url",
+            "status",
+            "starts_at",
+            "ends_at",
+            "duration",
+            "clinician",
+            "department",
+            "postcode",
+            "attended_at",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_patient_url(self, appointment: Appointment) -> str:
+        path = reverse("patient-detail", kwargs={"nhs_number": appointment.patient.nhs_number})
+        return self.context["request"].build_absolute_uri(path)

@@ -1,0 +1,246 @@
+"""The appointment lifecycle. Every rule about what may happen to an appointment lives here, and
+the API, the admin and the import all call these functions.
+
+- An appointment is booked *active*. It can be changed or cancelled only while it is active and
+  has not yet ended; it can be marked attended only while it is active and before its end.
+- Once its end has passed without being attended, it is *missed* (derived, never stored).
+- A cancelled appointment is final: it can never be reinstated, attended, rescheduled or edited.
+
+State changes are a conditional ``UPDATE … WHERE state = 'active' AND ends_at > now``, so of two
+clerks acting on one appointment at once exactly one wins, on every database.
+"""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from addresses.postcodes import normalise_postcode
+from clinicians.models import Clinician, Department
+from panda_project.exceptions import Conflict
+from panda_project.services import normalise_fields
+from panda_project.timestamps import ensure_aware
+from patients.models import Patient
+
+from .durations import validate_duration
+from .models import Appointment, State, Status
+
+EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
+# Appointments are kept within years that every supported database and time zone can represent.
+EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
+
+
+def _refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
+    """Why a state change or edit of ``appointment`` is refused now."""
+    status = appointment.status_at(now)
+    if status == Status.CANCELLED:
+        return Conflict(_("This appointment is already cancelled."), code="appointment_cancelled")
+    if status == Status.ATTENDED:
+        return Conflict(_("This appointment is already attended."), code="appointment_attended")
+    return Conflict(
+        _("This appointment has ended without being attended: it is missed."),
+        code="appointment_missed",
+    )
+
+
+def _validate_times(appointment: Appointment) -> None:
+    """Check the start and duration, and derive the end; ValidationError by field."""
+    errors = {}
+    try:
+        appointment.starts_at = ensure_aware(appointment.starts_at)
+    except ValidationError as error:
+        errors["starts_at"] = error.error_list
+    except (TypeError, AttributeError):
+        errors["starts_at"] = [ValidationError(_("A start time is required."), code="required")]
+    try:
+        validate_duration(appointment.duration)
+    except ValidationError as error:
+        errors["duration"] = error.error_list
+    except TypeError:
+        errors["duration"] = [ValidationError(_("A duration is required."), code="required")]
+    if errors:
+        raise ValidationError(errors)
+    if not EARLIEST_START <= appointment.starts_at < LATEST_END - appointment.duration:
+        raise ValidationError(
+            {
+                "starts_at": ValidationError(
+                    _("An appointment must take place between the years 1900 and 2999."),
+                    code="datetime_out_of_range",
+                )
+            }
+        )
+    appointment.ends_at = appointment.starts_at + appointment.duration
+
+
+def _validate(appointment: Appointment) -> None:
+    values = normalise_fields({"postcode": appointment.postcode}, {"postcode": normalise_postcode})
+    appointment.postcode = values["postcode"]
+    _validate_times(appointment)
+    appointment.full_clean(validate_unique=False)
+
+
+def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
+    if appointment.ends_at <= now:
+        raise ValidationError(
+            {
+                "starts_at": ValidationError(
+                    _("This appointment would already have ended: book a time in the future."),
+                    code="appointment_in_past",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    patient: Patient,
+    starts_at: dt.datetime,
+    duration: dt.timedelta,
+    clinician: Clinician,
+    department: Department,
+    postcode: str,
+    id: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Book an appointment. It must end in the future; ``id`` may be given by the client."""
+    now = now or timezone.now()
+    appointment = Appointment(
+        patient=patient,
+        starts_at=starts_at,
+        duration=duration,
+        clinician=clinician,
+        department=department,
+        postcode=postcode,
+    )
+    if id is not None:
+        appointment.id = id
+    _validate(appointment)
+    _refuse_ended(appointment, now)
+    _insert(appointment)
+    return appointment
+
+
+def _insert(appointment: Appointment) -> None:
+    if Appointment.objects.filter(pk=appointment.pk).exists():
+        raise Conflict(_("An appointment with this id already exists."), code="appointment_exists")
+    appointment.save(force_insert=True)
+
+
+@transaction.atomic
+def appointment_update(*, appointment: Appointment, now: dt.datetime | None = None, **changes):
+    """Reschedule or otherwise change an active appointment that has not yet ended.
+
+    Cancelled, attended and missed appointments are history and cannot be edited (Conflict).
+    """
+    now = now or timezone.now()
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"appointment_update() got unexpected fields {sorted(unknown)}")
+    if appointment.status_at(now) != Status.ACTIVE:
+        raise _refusal(appointment, now)
+    for field, value in changes.items():
+        setattr(appointment, field, value)
+    _validate(appointment)
+    _refuse_ended(appointment, now)
+    fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
+    appointment.updated_at = now
+    updated = Appointment.objects.filter(
+        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+    ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
+    if not updated:
+        raise _refusal(_current(appointment), now)
+    return appointment
+
+
+def _current(appointment: Appointment) -> Appointment:
+    return Appointment.objects.get(pk=appointment.pk)
+
+
+def _transition(appointment: Appointment, now: dt.datetime | None, state: str, stamp: str):
+    """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
+    now = now or timezone.now()
+    updated = Appointment.objects.filter(
+        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+    ).update(state=state, updated_at=now, **{stamp: now})
+    if not updated:
+        raise _refusal(_current(appointment), now)
+    appointment.refresh_from_db()
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
+    """Cancel an active appointment that has not yet ended. A cancellation is final."""
+    return _transition(appointment, now, State.CANCELLED, "cancelled_at")
+
+
+@transaction.atomic
+def appointment_attend(*, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
+    """Mark an active appointment attended, before its end; after the end it is missed."""
+    return _transition(appointment, now, State.ATTENDED, "attended_at")
+
+
+@transaction.atomic
+def appointment_delete(*, appointment: Appointment) -> None:
+    appointment.delete()
+
+
+@transaction.atomic
+def appointment_record(
+    *,
+    id: uuid.UUID,
+    patient: Patient,
+    status: str,
+    starts_at: dt.datetime,
+    duration: dt.timedelta,
+    clinician: Clinician,
+    department: Department,
+    postcode: str,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Record an appointment from another system in any status, as the import does.
+
+    The exchange format has no attendance or cancellation time, so an imported attended or
+    cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
+    stored active, and must have ended; an ``attended`` one must have started.
+    """
+    now = now or timezone.now()
+    appointment = Appointment(
+        id=id,
+        patient=patient,
+        starts_at=starts_at,
+        duration=duration,
+        clinician=clinician,
+        department=department,
+        postcode=postcode,
+    )
+    _validate(appointment)
+    if status == Status.MISSED and appointment.ends_at > now:
+        raise Conflict(
+            _("A missed appointment must have ended; this one ends in the future."),
+            code="missed_in_future",
+        )
+    if status == Status.ATTENDED and appointment.starts_at > now:
+        raise Conflict(
+            _("An attended appointment must have started; this one starts in the future."),
+            code="attended_in_future",
+        )
+    if status == Status.ATTENDED:
+        appointment.state, appointment.attended_at = State.ATTENDED, min(now, appointment.starts_at)
+    elif status == Status.CANCELLED:
+        appointment.state, appointment.cancelled_at = (
+            State.CANCELLED,
+            min(now, appointment.starts_at),
+        )
+    elif status not in (Status.ACTIVE, Status.MISSED):
+        # An "active" row that has already ended is kept as it came: by PANDA's rule it is missed.
+        raise ValidationError(
+            {"status": ValidationError(_("Unknown status."), code="invalid_choice")}
+        )
+    _insert(appointment)
+    return appointment

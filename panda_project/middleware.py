@@ -1,0 +1,26 @@
+"""Middleware of PANDA's own."""
+
+from django.conf import settings
+from django.http import JsonResponse
+
+from panda_project.api.errors import json_error, too_large_body
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an API request body over the limit with 413 before anything reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            declared = request.META.get("CONTENT_LENGTH") or "0"
+            try:
+                length = int(declared)
+            except ValueError:
+                return json_error(
+                    400, "bad_content_length", "The Content-Length header is not a number."
+                )
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                return JsonResponse(too_large_body(), status=413)
+        return self.get_response(request)

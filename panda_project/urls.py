@@ -1,0 +1,60 @@
+"""PANDA's URLs: the JSON API under /api/v1/, its docs, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+from rest_framework.routers import DefaultRouter
+
+from addresses.views import PatientAddressViewSet
+from appointments.views import AppointmentViewSet, PatientAppointmentViewSet
+from clinicians.views import ClinicianViewSet, DepartmentViewSet
+from panda_project.api.errors import json_error
+from patients.views import PatientViewSet
+
+router = DefaultRouter()
+router.register("patients", PatientViewSet, basename="patient")
+router.register("appointments", AppointmentViewSet, basename="appointment")
+router.register("clinicians", ClinicianViewSet, basename="clinician")
+router.register("departments", DepartmentViewSet, basename="department")
+
+nested = DefaultRouter(trailing_slash=True)
+nested.include_root_view = False
+nested.register(
+    r"patients/(?P<nhs_number>[^/]+)/addresses", PatientAddressViewSet, basename="patient-addresses"
+)
+nested.register(
+    r"patients/(?P<nhs_number>[^/]+)/appointments",
+    PatientAppointmentViewSet,
+    basename="patient-appointments",
+)
+
+urlpatterns = [
+    path("api/v1/", include(nested.urls)),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+
+def not_found(request, exception=None):
+    """JSON in the API's error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error(404, "not_found", "Not found.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return json_error(500, "server_error", "Something went wrong on our side.")
+    return defaults.server_error(request)
+
+
+handler404 = not_found
+handler500 = server_error

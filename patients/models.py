@@ -1,0 +1,70 @@
+"""Patients: demographics, identified by their NHS number."""
+
+import datetime as dt
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from addresses.postcodes import POSTCODE_MAX_LENGTH, validate_postcode
+from panda_project.validators import reject_control_characters
+
+from .identifiers import IDENTIFIER_MAX_LENGTH, validate_identifier
+from .names import NAME_MAX_LENGTH, name_search_key
+from .phones import validate_phone
+
+EARLIEST_BIRTH_DATE = dt.date(1850, 1, 1)
+
+
+def validate_not_in_future(value: dt.date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(
+            _("The date of birth cannot be in the future."), code="date_of_birth_future"
+        )
+
+
+class Patient(models.Model):
+    """A patient. The NHS number identifies them, in URLs too; deleting one deletes their
+    appointments and addresses."""
+
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=IDENTIFIER_MAX_LENGTH,
+        unique=True,
+        validators=[validate_identifier],
+    )
+    name = models.CharField(
+        max_length=NAME_MAX_LENGTH,
+        validators=[reject_control_characters],
+        help_text="Exactly as the person writes it, in any script.",
+    )
+    # Derived from ``name`` on every save: case- and accent-free, for search.
+    name_search = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
+    date_of_birth = models.DateField(
+        validators=[MinValueValidator(EARLIEST_BIRTH_DATE), validate_not_in_future]
+    )
+    postcode = models.CharField(
+        max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode], db_index=True
+    )
+    phone = models.CharField(max_length=16, blank=True, validators=[validate_phone])
+    email = models.EmailField(max_length=254, blank=True)
+    addresses = GenericRelation("addresses.Address", related_query_name="patient")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["date_of_birth"], name="patient_dob_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nhs_number})"
+
+    def save(self, *args, **kwargs):
+        self.name_search = name_search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_search"}
+        super().save(*args, **kwargs)

@@ -1,0 +1,89 @@
+"""Every write to a patient goes through here: the API, the admin and the import alike."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from addresses.postcodes import normalise_postcode
+from panda_project.exceptions import Conflict
+from panda_project.services import normalise_fields
+
+from .identifiers import normalise_identifier
+from .models import Patient
+from .names import clean_name
+from .phones import normalise_phone
+
+NORMALISERS = {
+    "nhs_number": normalise_identifier,
+    "name": clean_name,
+    "postcode": normalise_postcode,
+    "phone": normalise_phone,
+}
+EDITABLE_FIELDS = ("nhs_number", "name", "date_of_birth", "postcode", "phone", "email")
+
+
+def _duplicate() -> Conflict:
+    return Conflict(_("A patient with this NHS number already exists."), code="nhs_number_exists")
+
+
+def patient_normalise(patient: Patient) -> None:
+    """Coerce the patient's fields in place (NHS number compact, postcode formatted, name NFC)
+    and validate them; raises ValidationError with every problem by field."""
+    values = normalise_fields({f: getattr(patient, f) for f in EDITABLE_FIELDS}, NORMALISERS)
+    for field, value in values.items():
+        setattr(patient, field, value)
+    patient.full_clean(validate_unique=False)
+
+
+def _save(patient: Patient) -> Patient:
+    patient_normalise(patient)
+    if Patient.objects.filter(nhs_number=patient.nhs_number).exclude(pk=patient.pk).exists():
+        raise _duplicate()
+    try:
+        with (
+            transaction.atomic()
+        ):  # a savepoint, so a lost race leaves the outer transaction usable
+            patient.save()
+    except IntegrityError:
+        raise _duplicate() from None
+    return patient
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    nhs_number: str,
+    name: str,
+    date_of_birth: dt.date,
+    postcode: str,
+    phone: str = "",
+    email: str = "",
+) -> Patient:
+    """Register a patient. A duplicate NHS number raises Conflict; bad values ValidationError."""
+    patient = Patient(
+        nhs_number=nhs_number,
+        name=name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        phone=phone,
+        email=email,
+    )
+    return _save(patient)
+
+
+@transaction.atomic
+def patient_update(*, patient: Patient, **changes) -> Patient:
+    """Change a patient's demographics, validated exactly as on create."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"patient_update() got unexpected fields {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(patient, field, value)
+    return _save(patient)
+
+
+@transaction.atomic
+def patient_delete(*, patient: Patient) -> None:
+    """Delete a patient with their appointments and addresses."""
+    patient.delete()
