@@ -27,11 +27,16 @@ class Status(models.TextChoices):
     MISSED = "missed", "Missed: still active when it ended, so the patient did not attend"
 
 
+def missed_condition(now: dt.datetime | None = None) -> Q:
+    """The SQL condition for "missed": still active when it ended."""
+    return Q(state=State.ACTIVE, ends_at__lte=now or timezone.now())
+
+
 class AppointmentQuerySet(models.QuerySet):
     """The derived status, in SQL: filterable and sortable without loading rows."""
 
     def missed(self, now: dt.datetime | None = None):
-        return self.filter(state=State.ACTIVE, ends_at__lte=now or timezone.now())
+        return self.filter(missed_condition(now))
 
     def with_status(self, status: str, now: dt.datetime | None = None):
         now = now or timezone.now()
@@ -76,6 +81,14 @@ class Appointment(models.Model):
         "clinicians.Department", on_delete=models.PROTECT, related_name="appointments"
     )
     postcode = models.CharField(max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode])
+    site = models.ForeignKey(
+        "organisations.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        help_text="Where it takes place, when known.",
+    )
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.ACTIVE, editable=False
     )
@@ -92,6 +105,10 @@ class Appointment(models.Model):
             models.Index(fields=["starts_at"], name="appointment_starts_idx"),
             models.Index(fields=["state", "ends_at"], name="appointment_state_ends_idx"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_idx"),
+            # The missed-appointment figures filter by clinician or department over a time range.
+            models.Index(fields=["clinician", "starts_at"], name="appointment_clinician_idx"),
+            models.Index(fields=["department", "starts_at"], name="appointment_department_idx"),
+            models.Index(fields=["site", "starts_at"], name="appointment_site_idx"),
         ]
         constraints = [
             models.CheckConstraint(

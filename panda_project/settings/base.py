@@ -40,9 +40,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "addresses",
+    "organisations",
     "clinicians",
     "patients",
     "appointments",
+    "analytics",
 ]
 
 MIDDLEWARE = [
