@@ -1,0 +1,197 @@
+"""The import of the client's exchange format, with the example data in data/."""
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from appointments.importer import import_appointments, import_patients
+from appointments.models import Appointment
+from clinicians.models import Clinician, Department
+from patients.models import Patient
+
+pytestmark = pytest.mark.django_db
+DATA = Path(settings.BASE_DIR) / "data"
+PATIENTS = DATA / "example_patients.json"
+APPOINTMENTS = DATA / "example_appointments.json"
+
+
+def expected_statuses(now: dt.datetime) -> Counter:
+    """Each row's status by PANDA's rule, worked out from the file alone."""
+    counts = Counter()
+    for row in json.loads(APPOINTMENTS.read_text()):
+        hours, minutes = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?", row["duration"]).groups()
+        ends = dt.datetime.fromisoformat(row["time"]) + dt.timedelta(
+            hours=int(hours or 0), minutes=int(minutes or 0)
+        )
+        ended_unattended = row["status"] in ("active", "missed") and ends <= now
+        counts["missed" if ended_unattended else row["status"]] += 1
+    return counts
+
+
+def import_example(stdout=None):
+    call_command(
+        "import_panda", patients=str(PATIENTS), appointments=str(APPOINTMENTS), stdout=stdout
+    )
+
+
+def test_the_example_data_imports_cleanly_with_the_counts_by_status(capsys):
+    import_example()
+    out = capsys.readouterr()
+    assert "patients: 100 created, 0 updated, 0 unchanged, 0 rejected" in out.out
+    assert "appointments: 100 created, 0 updated, 0 unchanged, 0 rejected" in out.out
+    assert Patient.objects.count() == 100
+    assert Appointment.objects.count() == 100
+    now = timezone.now()
+    shown = Counter(a.status_at(now) for a in Appointment.objects.all())
+    assert shown == expected_statuses(now)
+    for status, count in expected_statuses(now).items():
+        assert Appointment.objects.with_status(status, now).count() == count
+    assert Department.objects.count() == len(
+        {r["department"] for r in json.loads(APPOINTMENTS.read_text())}
+    )
+    assert Clinician.objects.count() == len(
+        {r["clinician"] for r in json.loads(APPOINTMENTS.read_text())}
+    )
+
+
+def test_imported_rows_keep_their_ids_names_and_instants():
+    import_example()
+    for row in json.loads(APPOINTMENTS.read_text())[:10]:
+        appointment = Appointment.objects.get(pk=uuid.UUID(row["id"]))
+        assert appointment.starts_at == dt.datetime.fromisoformat(row["time"])
+        assert appointment.patient.nhs_number == row["patient"]
+        assert appointment.clinician.name == row["clinician"]
+    for row in json.loads(PATIENTS.read_text()):
+        patient = Patient.objects.get(nhs_number=row["nhs_number"])
+        assert patient.name == row["name"]
+        assert patient.postcode == row["postcode"]
+        assert patient.date_of_birth.isoformat() == row["date_of_birth"]
+
+
+def test_a_second_import_changes_nothing(capsys):
+    import_example()
+    before = sorted(Appointment.objects.values_list("pk", "state", "updated_at"))
+    import_example()
+    out = capsys.readouterr().out
+    assert "patients: 0 created, 0 updated, 100 unchanged, 0 rejected" in out
+    assert "appointments: 0 created, 0 updated, 100 unchanged, 0 rejected" in out
+    assert sorted(Appointment.objects.values_list("pk", "state", "updated_at")) == before
+    assert Clinician.objects.count() == len(
+        {r["clinician"] for r in json.loads(APPOINTMENTS.read_text())}
+    )
+
+
+def patient_row(**overrides):
+    return {
+        "nhs_number": "9434765919",
+        "name": "Ann",
+        "date_of_birth": "1980-01-01",
+        "postcode": "M1 1AE",
+    } | overrides
+
+
+def appointment_row(**overrides):
+    return {
+        "id": str(uuid.uuid4()),
+        "patient": "9434765919",
+        "status": "attended",
+        "time": "2020-01-21T16:30:00+00:00",
+        "duration": "15m",
+        "clinician": "Dr A",
+        "department": "oncology",
+        "postcode": "UB5 6XQ",
+    } | overrides
+
+
+def test_bad_rows_are_reported_with_their_reason_and_the_rest_imported():
+    report = import_patients(
+        [
+            patient_row(),
+            patient_row(nhs_number="9434765918"),
+            patient_row(nhs_number="2425895140", postcode="nowhere"),
+            patient_row(nhs_number="2425895140", date_of_birth="1980-02-30"),
+            "not an object",
+            {"nhs_number": "2425895140"},
+        ]
+    )
+    assert report.counts["created"] == 1
+    assert report.counts["rejected"] == 5
+    reasons = " | ".join(reason for _, _, reason in report.rejected)
+    assert "check digit" in reasons
+    assert "postcode" in reasons
+    assert "date_of_birth" in reasons
+    assert "Missing fields: name, date_of_birth, postcode" in reasons
+    assert [number for number, _, _ in report.rejected] == [2, 3, 4, 5, 6]
+
+
+def test_a_changed_patient_row_updates_the_patient():
+    import_patients([patient_row()])
+    report = import_patients([patient_row(name="Ann Jones", postcode="m11ae")])
+    assert report.counts["updated"] == 1
+    assert Patient.objects.get().name == "Ann Jones"
+
+
+def test_a_missed_row_that_ends_in_the_future_is_refused_and_stores_nothing():
+    import_patients([patient_row()])
+    future = (timezone.now() + dt.timedelta(days=3)).isoformat()
+    report = import_appointments(
+        [appointment_row(status="missed", time=future, clinician="Dr Only Here", department="new")]
+    )
+    assert report.counts["rejected"] == 1
+    assert "future" in report.rejected[0][2]
+    assert not Appointment.objects.exists()
+    assert not Clinician.objects.filter(name="Dr Only Here").exists()
+    assert not Department.objects.filter(name="new").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"id": "not-a-uuid"}, "UUID"),
+        ({"status": "lost"}, "status"),
+        ({"patient": "2425895140"}, "No patient"),
+        ({"time": "2020-01-21T16:30:00"}, "time zone"),
+        ({"duration": "0m"}, "duration"),
+        ({"postcode": "nowhere"}, "postcode"),
+        ({"duration": 15}, "text"),
+    ],
+)
+def test_bad_appointment_rows_are_rejected_with_a_reason(overrides, reason):
+    import_patients([patient_row()])
+    report = import_appointments([appointment_row(**overrides)])
+    assert report.counts["rejected"] == 1
+    assert reason in report.rejected[0][2]
+
+
+def test_a_row_that_contradicts_a_stored_appointment_is_rejected():
+    import_patients([patient_row()])
+    row = appointment_row()
+    import_appointments([row])
+    report = import_appointments([row | {"status": "cancelled"}])
+    assert report.counts["rejected"] == 1
+    assert "status" in report.rejected[0][2]
+
+
+def test_the_command_needs_a_file_and_reports_unreadable_ones(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_panda")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_panda", patients=str(tmp_path / "missing.json"))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"not": "an array"')
+    with pytest.raises(CommandError):
+        call_command("import_panda", patients=str(broken))
+
+
+def test_if_empty_skips_a_database_that_holds_patients(capsys):
+    import_patients([patient_row()])
+    call_command("import_panda", "--if-empty", patients=str(PATIENTS))
+    assert Patient.objects.count() == 1
