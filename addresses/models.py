@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from panda_project.history import PandaHistoricalRecords
 from panda_project.validators import reject_control_characters
 
 from .postcodes import POSTCODE_MAX_LENGTH, validate_postcode
@@ -33,6 +34,7 @@ class Address(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = PandaHistoricalRecords()
 
     class Meta:
         ordering = ["id"]

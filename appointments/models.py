@@ -8,6 +8,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from addresses.postcodes import POSTCODE_MAX_LENGTH, validate_postcode
+from panda_project.history import PandaHistoricalRecords
 
 
 class State(models.TextChoices):
@@ -98,6 +99,8 @@ class Appointment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
+    # Who changed what and when; the services record the state changes that bypass save().
+    history = PandaHistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "id"]

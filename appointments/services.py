@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
 from panda_project.exceptions import Conflict
+from panda_project.history import history_record_change
 from panda_project.services import normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
@@ -154,6 +155,7 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
+    history_record_change(appointment)
     return appointment
 
 
@@ -170,6 +172,8 @@ def _transition(appointment: Appointment, now: dt.datetime | None, state: str, s
     if not updated:
         raise _refusal(_current(appointment), now)
     appointment.refresh_from_db()
+    # The conditional UPDATE sends no signals, so the audit trail is written here.
+    history_record_change(appointment)
     return appointment
 
 

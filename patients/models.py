@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from addresses.postcodes import POSTCODE_MAX_LENGTH, validate_postcode
+from panda_project.history import PandaHistoricalRecords
 from panda_project.validators import reject_control_characters
 
 from .identifiers import IDENTIFIER_MAX_LENGTH, validate_identifier
@@ -54,6 +55,8 @@ class Patient(models.Model):
     addresses = GenericRelation("addresses.Address", related_query_name="patient")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed what and when, deletion included; the search key is derived, so not kept.
+    history = PandaHistoricalRecords(excluded_fields=["name_search"])
 
     class Meta:
         ordering = ["id"]
