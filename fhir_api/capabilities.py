@@ -1,0 +1,75 @@
+"""The CapabilityStatement at ``/fhir/R4/metadata``, built from the search definitions that the
+views use, so that it lists exactly what is supported and nothing more."""
+
+from .bundles import DEFAULT_COUNT, MAX_COUNT
+from .mapping import UK_CORE
+from .search import APPOINTMENT_PARAMETERS, PATIENT_PARAMETERS
+
+FHIR_VERSION = "4.0.1"
+# When this statement last changed: update it with what PANDA supports.
+CAPABILITY_DATE = "2026-11-29"
+FORMATS = ["application/fhir+json", "json"]
+
+PAGING = [
+    {
+        "name": "_count",
+        "type": "number",
+        "documentation": f"Results per page: {DEFAULT_COUNT} by default, at most {MAX_COUNT}; "
+        "0 gives the total alone.",
+    },
+    {"name": "_offset", "type": "number", "documentation": "How many results to skip."},
+]
+
+
+def _resource(kind: str, parameters: dict | None, documentation: str) -> dict:
+    interactions = [{"code": "read"}]
+    resource = {"type": kind, "profile": f"{UK_CORE}{kind}", "documentation": documentation}
+    if parameters is not None:
+        interactions.append({"code": "search-type"})
+        resource["searchParam"] = [
+            {"name": p.name, "type": p.type, "documentation": p.documentation}
+            for p in parameters.values()
+        ] + PAGING
+    resource["interaction"] = interactions
+    return resource
+
+
+def capability_statement(base_url: str) -> dict:
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": CAPABILITY_DATE,
+        "publisher": "PANDA",
+        "kind": "instance",
+        "software": {"name": "PANDA"},
+        "implementation": {
+            "description": "PANDA: patients and their appointments, read-only.",
+            "url": base_url,
+        },
+        "fhirVersion": FHIR_VERSION,
+        "format": FORMATS,
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": "Read and search only. A search parameter, modifier or prefix "
+                "not listed here is refused with 400 and an OperationOutcome, never ignored. "
+                "_format may be json, application/json or application/fhir+json.",
+                "resource": [
+                    _resource("Patient", PATIENT_PARAMETERS, "By NHS number: Patient/{nhs}."),
+                    _resource(
+                        "Appointment",
+                        APPOINTMENT_PARAMETERS,
+                        "Status: booked (active), fulfilled (attended), cancelled, noshow "
+                        "(missed).",
+                    ),
+                    _resource("Practitioner", None, "PANDA's clinicians."),
+                    _resource(
+                        "Organization",
+                        None,
+                        "Departments (Organization/department-{id}) and organisations "
+                        "(Organization/organisation-{id}).",
+                    ),
+                ],
+            }
+        ],
+    }

@@ -1,0 +1,216 @@
+"""The FHIR R4 endpoints: read and search, answered in ``application/fhir+json``.
+
+Thin views: the querysets are in ``selectors``, the search in ``search``, the resources in
+``mapping``; every error is an OperationOutcome (``errors``).
+"""
+
+import uuid
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from patients.identifiers import identifier_or_none
+
+from . import selectors
+from .bundles import base_url, searchset
+from .capabilities import capability_statement
+from .errors import exception_handler, not_found
+from .mapping import (
+    DEPARTMENT_PREFIX,
+    ORGANISATION_PREFIX,
+    appointment_resource,
+    department_resource,
+    organisation_resource,
+    patient_resource,
+    practitioner_resource,
+)
+from .search import (
+    APPOINTMENT_PARAMETERS,
+    MAX_BIGINT,
+    PATIENT_PARAMETERS,
+    check_parameters,
+    search,
+)
+
+FHIR_JSON = "application/fhir+json"
+
+
+class FHIRJSONRenderer(JSONRenderer):
+    media_type = FHIR_JSON
+
+
+class PlainJSONRenderer(JSONRenderer):
+    """For clients that ask for ``application/json``: the same body."""
+
+    media_type = "application/json"
+
+
+class FHIRContentNegotiation(DefaultContentNegotiation):
+    """The ``Accept`` header as usual, and FHIR's ``_format`` parameter, which wins over it."""
+
+    FORMATS = {
+        "json": FHIR_JSON,
+        FHIR_JSON: FHIR_JSON,
+        "application/json+fhir": FHIR_JSON,
+        "application/json": "application/json",
+    }
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        requested = request.query_params.get("_format")
+        if requested is None:
+            return super().select_renderer(request, renderers, format_suffix)
+        # An unescaped "+" in a query string arrives as a space.
+        media_type = self.FORMATS.get(requested.strip().replace(" ", "+"))
+        for renderer in renderers:
+            if renderer.media_type == media_type:
+                return renderer, media_type
+        raise NotAcceptable(_("_format may be json, application/json or application/fhir+json."))
+
+
+class FHIRView(APIView):
+    """A FHIR endpoint: FHIR JSON out, OperationOutcome for every error, strict parameters."""
+
+    renderer_classes = [FHIRJSONRenderer, PlainJSONRenderer]
+    content_negotiation_class = FHIRContentNegotiation
+    resource_type = ""
+    parameters: dict = {}
+    extra_parameters = ("_format",)
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        # Before content negotiation, so that DRF's own ``?format=`` is refused like any other
+        # unsupported parameter instead of being acted on.
+        check_parameters(
+            request.query_params, self.parameters, self.resource_type, self.extra_parameters
+        )
+        super().initial(request, *args, **kwargs)
+
+
+class SearchView(FHIRView):
+    """``GET /fhir/R4/{type}?…``: a searchset Bundle."""
+
+    extra_parameters = ("_count", "_offset", "_format")
+
+    def queryset(self):
+        raise NotImplementedError
+
+    def resource(self, row, now) -> dict:
+        raise NotImplementedError
+
+    def get(self, request):
+        now = timezone.now()
+        query = request.query_params
+        rows = search(self.queryset(), query, self.parameters, self.resource_type, now)
+        return Response(searchset(request, rows, lambda row: self.resource(row, now)))
+
+
+class CapabilityStatementView(FHIRView):
+    resource_type = "CapabilityStatement"
+
+    def get(self, request):
+        return Response(capability_statement(base_url(request)))
+
+
+class PatientSearchView(SearchView):
+    resource_type = "Patient"
+    parameters = PATIENT_PARAMETERS
+
+    def queryset(self):
+        return selectors.patient_queryset()
+
+    def resource(self, row, now):
+        return patient_resource(row)
+
+
+class AppointmentSearchView(SearchView):
+    resource_type = "Appointment"
+    parameters = APPOINTMENT_PARAMETERS
+
+    def queryset(self):
+        return selectors.appointment_queryset()
+
+    def resource(self, row, now):
+        return appointment_resource(row, now)
+
+
+def _found(row, message: str):
+    if row is None:
+        raise not_found(message)
+    return row
+
+
+def _integer_id(value: str, prefix: str = "") -> int | None:
+    """The number in ``{prefix}{number}``, or None where ``value`` is not one."""
+    digits = value.removeprefix(prefix) if value.startswith(prefix) else ""
+    if digits.isascii() and digits.isdigit() and int(digits) <= MAX_BIGINT:
+        return int(digits)
+    return None
+
+
+class PatientReadView(FHIRView):
+    resource_type = "Patient"
+
+    def get(self, request, id):
+        compact = identifier_or_none(id)
+        patients = selectors.patient_queryset()
+        patient = patients.filter(nhs_number=compact).first() if compact else None
+        return Response(patient_resource(_found(patient, _("No patient has this NHS number."))))
+
+
+class AppointmentReadView(FHIRView):
+    resource_type = "Appointment"
+
+    def get(self, request, id):
+        try:
+            pk = uuid.UUID(id)
+        except ValueError:
+            pk = None
+        appointment = selectors.appointment_queryset().filter(pk=pk).first() if pk else None
+        appointment = _found(appointment, _("No appointment has this id."))
+        return Response(appointment_resource(appointment, timezone.now()))
+
+
+class PractitionerReadView(FHIRView):
+    resource_type = "Practitioner"
+
+    def get(self, request, id):
+        pk = _integer_id(id)
+        clinician = selectors.clinician_queryset().filter(pk=pk).first() if pk else None
+        return Response(practitioner_resource(_found(clinician, _("No clinician has this id."))))
+
+
+class OrganizationReadView(FHIRView):
+    """Departments are ``department-{id}``; organisations, such as trusts, ``organisation-{id}``."""
+
+    resource_type = "Organization"
+
+    def get(self, request, id):
+        message = _("No department or organisation has this id.")
+        if pk := _integer_id(id, DEPARTMENT_PREFIX):
+            department = selectors.department_queryset().filter(pk=pk).first()
+            return Response(department_resource(_found(department, message)))
+        if pk := _integer_id(id, ORGANISATION_PREFIX):
+            organisation = selectors.organisation_queryset().filter(pk=pk).first()
+            return Response(organisation_resource(_found(organisation, message)))
+        raise not_found(message)
+
+
+class UnknownEndpointView(FHIRView):
+    """Anything else under /fhir/R4/: a 404 OperationOutcome, whatever the method."""
+
+    def _not_found(self, request, *args, **kwargs):
+        raise not_found(
+            _("PANDA's FHIR API has no such endpoint; GET /fhir/R4/metadata lists what it has.")
+        )
+
+    def initial(self, request, *args, **kwargs):
+        super(FHIRView, self).initial(request, *args, **kwargs)
+
+    get = post = put = patch = delete = options = _not_found
