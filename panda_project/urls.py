@@ -12,7 +12,8 @@ from rest_framework.routers import DefaultRouter
 
 from addresses.views import PatientAddressViewSet
 from appointments.views import AppointmentViewSet, PatientAppointmentViewSet
-from clinicians.views import ClinicianViewSet, DepartmentViewSet
+from clinicians.views import ClinicianMembershipViewSet, ClinicianViewSet, DepartmentViewSet
+from organisations.views import OrganisationAddressViewSet, OrganisationViewSet, SiteViewSet
 from panda_project.api.errors import json_error
 from patients.views import PatientViewSet
 
@@ -21,6 +22,8 @@ router.register("patients", PatientViewSet, basename="patient")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("clinicians", ClinicianViewSet, basename="clinician")
 router.register("departments", DepartmentViewSet, basename="department")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("sites", SiteViewSet, basename="site")
 
 nested = DefaultRouter(trailing_slash=True)
 nested.include_root_view = False
@@ -32,10 +35,21 @@ nested.register(
     PatientAppointmentViewSet,
     basename="patient-appointments",
 )
+nested.register(
+    r"organisations/(?P<organisation_pk>[0-9]+)/addresses",
+    OrganisationAddressViewSet,
+    basename="organisation-addresses",
+)
+nested.register(
+    r"clinicians/(?P<clinician_pk>[0-9]+)/memberships",
+    ClinicianMembershipViewSet,
+    basename="clinician-memberships",
+)
 
 urlpatterns = [
     path("api/v1/", include(nested.urls)),
     path("api/v1/", include(router.urls)),
+    path("api/v1/stats/", include("analytics.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -1,0 +1,50 @@
+"""``GET /api/v1/stats/missed-appointments/``: thin over ``analytics.selectors``."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from panda_project.api.schema import errors
+
+from .selectors import LONDON, missed_appointments
+from .serializers import MissedQuerySerializer, MissedReportSerializer
+
+
+class MissedAppointmentsView(APIView):
+    """Missed appointments and the clinician time they cost, per group and calendar period."""
+
+    @extend_schema(
+        summary="Missed appointments over time",
+        description="Booked, attended, cancelled and missed appointments, the missed rate and "
+        "the clinician minutes lost, for each clinician, department or site and each calendar "
+        "day, week (Monday to Sunday) or month in Europe/London. An appointment counts in the "
+        "period in which it starts; it is missed when it is still active after its end. "
+        "Groups and periods without appointments are left out of `results`.",
+        parameters=[
+            MissedQuerySerializer,
+            OpenApiParameter("from", str, description="The first day, YYYY-MM-DD."),
+            OpenApiParameter("to", str, description="The last day, YYYY-MM-DD."),
+        ],
+        responses={200: MissedReportSerializer, **errors(400)},
+    )
+    def get(self, request):
+        query = MissedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        report = missed_appointments(
+            group_by=options["group_by"],
+            period=options["period"],
+            first_day=options.get("from"),
+            last_day=options.get("to"),
+            clinician_id=options.get("clinician"),
+            department_id=options.get("department"),
+        )
+        context = {"request": request, "group_by": report.group_by}
+        body = {
+            "group_by": report.group_by,
+            "period": report.period,
+            "time_zone": LONDON.key,
+            "periods": report.periods,
+            "results": report.rows,
+        }
+        return Response(MissedReportSerializer(body, context=context).data)

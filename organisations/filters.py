@@ -1,0 +1,28 @@
+"""Organisation and site list filters."""
+
+import django_filters
+
+from panda_project.api.filters import TextFilter, normalised_or_error
+
+from .models import Organisation, Site
+from .ods import normalise_ods_code
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    name = TextFilter(lookup_expr="icontains", help_text="Part of the name, any case.")
+    ods_code = TextFilter(method="filter_ods_code", help_text="An ODS code, any case.")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "ods_code"]
+
+    def filter_ods_code(self, queryset, name, value):
+        return queryset.filter(ods_code=normalised_or_error(normalise_ods_code, value, name))
+
+
+class SiteFilter(django_filters.FilterSet):
+    name = TextFilter(lookup_expr="icontains", help_text="Part of the name, any case.")
+
+    class Meta:
+        model = Site
+        fields = ["name", "organisation"]
