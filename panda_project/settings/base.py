@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "corsheaders",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -52,9 +55,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health checks first: load balancers probe by address over HTTP (see panda_project.health).
+    "panda_project.health.HealthCheckMiddleware",
+    "panda_project.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "panda_project.middleware.RequestSizeLimitMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +70,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "panda_project.urls"
@@ -149,8 +158,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # PANDA_API_AUTH (below) decides whether these demand credentials; see panda_project.api.access.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "panda_project.api.access.TokenAuthentication",
+        "panda_project.api.access.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["panda_project.api.access.APIAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["panda_project.api.access.APIRateThrottle"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": "panda_project.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
@@ -184,11 +198,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
+# each line carries its request's id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_patient_data": {"()": "panda_project.request_log.MaskPatientDataFilter"}},
+    "formatters": {
+        "panda": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_patient_data"],
+            "formatter": "panda",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own console handler would print unmasked records when DEBUG is on.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 # The audit trail is read-only in the admin: reverting through it would bypass the services.
@@ -196,3 +226,35 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
+
+# Security (see the README's "Security" section).
+# API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
+PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
+if PANDA_API_AUTH not in ("none", "token"):
+    raise ImproperlyConfigured(f"PANDA_API_AUTH must be none or token, not {PANDA_API_AUTH!r}.")
+# API rate limit per user (or per client address), e.g. "600/minute"; empty for none.
+PANDA_API_THROTTLE_RATE = os.environ.get("PANDA_API_THROTTLE_RATE", "")
+# Browsers may call the API cross-origin only from these origins (https://app.example.org).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-csrftoken", "x-request-id"]
+CORS_EXPOSE_HEADERS = ["x-request-id"]
+# django-axes locks an admin login out after repeated failures, per username and address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind AXES_PROXY_COUNT proxies, the client's address is read from X-Forwarded-For, counted
+# from the right (the proxies' end); without proxies that header is the client's to forge.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
