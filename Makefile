@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint format check-schema clean
+.PHONY: run test lint format check-schema clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ run: $(VENV)/.installed
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise)
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-auto}
+
+## bench: PANDA under load beside the floor of its stack (bench/run.py); BENCH_ARGS="--patients N"
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## lint: ruff's checks and formatting
 lint: $(VENV)/.installed
