@@ -17,4 +17,6 @@ max_requests_jitter = 1000
 # An empty GUNICORN_ACCESS_LOG turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
+# No control socket: several PANDA instances (and the test harnesses) run on one machine.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
