@@ -1,0 +1,109 @@
+"""GET /api/v1/stats/missed-appointments/."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from panda_project.testing import assert_error
+
+from .conftest import NOW
+
+URL = "/api/v1/stats/missed-appointments/"
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def test_monthly_figures_per_department(api, crafted, frozen_now):
+    response = api.get(URL, {"group_by": "department", "from": "2025-03-15", "to": "2025-11-15"})
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["group_by"], body["period"], body["time_zone"]) == (
+        "department",
+        "month",
+        "Europe/London",
+    )
+    assert body["periods"][0] == {"start": "2025-03-01", "end": "2025-03-31"}
+    assert body["periods"][-1] == {"start": "2025-11-01", "end": "2025-11-30"}
+    first, *_, last = body["results"]
+    assert first == {
+        "group": {
+            "id": crafted["cardiology"].pk,
+            "name": "cardiology",
+            "url": f"http://testserver/api/v1/departments/{crafted['cardiology'].pk}/",
+        },
+        "period": {"start": "2025-03-01", "end": "2025-03-31"},
+        "booked": 3,
+        "attended": 1,
+        "cancelled": 0,
+        "missed": 2,
+        "missed_rate": 0.6667,
+        "minutes_lost": 90,
+    }
+    assert (last["group"]["name"], last["period"]["start"], last["missed_rate"]) == (
+        "oncology",
+        "2025-11-01",
+        0.3333,
+    )
+
+
+def test_filters_by_clinician_and_department_and_groups_by_clinician(api, crafted, frozen_now):
+    response = api.get(
+        URL,
+        {
+            "group_by": "clinician",
+            "period": "day",
+            "from": "2025-10-20",
+            "to": "2025-11-20",
+            "clinician": crafted["baker"].pk,
+            "department": crafted["oncology"].pk,
+        },
+    )
+
+    rows = [
+        (r["group"]["name"], r["period"]["start"], r["booked"], r["missed"])
+        for r in response.json()["results"]
+    ]
+    assert rows == [("Dr Baker", "2025-10-26", 2, 1), ("Dr Baker", "2025-11-15", 2, 1)]
+
+
+def test_appointments_without_a_site_form_a_group_with_no_id(api, crafted, frozen_now):
+    body = api.get(URL, {"group_by": "site", "from": "2025-11-01", "to": "2025-11-30"}).json()
+
+    assert [r["group"] for r in body["results"]][-1] == {"id": None, "name": None, "url": None}
+
+
+def test_the_endpoint_makes_one_query(api, crafted, frozen_now, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = api.get(URL, {"group_by": "clinician", "period": "week"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "code"),
+    [
+        ({"group_by": "ward"}, "group_by", "invalid_choice"),
+        ({"period": "year"}, "period", "invalid_choice"),
+        ({"from": "2025-02-30"}, "from", "invalid"),
+        ({"from": "2025-03-01", "to": "2025-02-01"}, "to", "date_order"),
+        ({"period": "day", "from": "2020-01-01", "to": "2025-01-01"}, "to", "too_many_periods"),
+        ({"from": "0001-01-01"}, "from", "date_range"),
+        ({"clinician": "abc"}, "clinician", "invalid"),
+        ({"grup_by": "site"}, "grup_by", "unknown_field"),
+    ],
+)
+def test_bad_queries_get_the_error_shape(api, db, query, field, code):
+    assert_error(api.get(URL, query), 400, code, field)
+
+
+def test_defaults_are_twelve_months_per_department_up_to_today(api, db, frozen_now):
+    body = api.get(URL).json()
+
+    assert (body["group_by"], body["period"], body["results"]) == ("department", "month", [])
+    assert [p["start"] for p in body["periods"]][::11] == ["2024-12-01", "2025-11-01"]
+    assert dt.date.fromisoformat(body["periods"][-1]["end"]) == dt.date(2025, 11, 30)
