@@ -1,0 +1,111 @@
+"""Errors are OperationOutcome resources with the right HTTP status, never silently ignored."""
+
+import pytest
+
+from patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/fhir/R4/Patient", {"gender": "female"}),
+        ("/fhir/R4/Patient", {"_sort": "name"}),
+        ("/fhir/R4/Patient", {"_include": "Patient:organization"}),
+        ("/fhir/R4/Patient", {"format": "xml"}),
+        ("/fhir/R4/Appointment", {"actor": "Patient/9434765919"}),
+        ("/fhir/R4/Appointment", {"_summary": "count"}),
+        ("/fhir/R4/Patient/9434765919", {"_elements": "name"}),
+        ("/fhir/R4/metadata", {"mode": "terminology"}),
+    ],
+)
+def test_unsupported_parameter_is_refused_with_400(fhir, path, query):
+    PatientFactory(nhs_number="9434765919")
+
+    diagnostics = fhir.error(path, query, code="not-supported")
+
+    assert next(iter(query)) in diagnostics
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("/fhir/R4/Patient", "name:missing"),
+        ("/fhir/R4/Patient", "identifier:text"),
+        ("/fhir/R4/Patient", "birthdate:exact"),
+        ("/fhir/R4/Appointment", "status:not"),
+        ("/fhir/R4/Appointment", "patient:Patient"),
+    ],
+)
+def test_unsupported_modifier_is_refused_with_400(fhir, path, key):
+    assert fhir.error(path, {key: "x"}, code="not-supported")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"name": ""}, {"name": "a,"}, {"name": "ad\x00a"}, {"identifier": "943\x1f4765919"}],
+)
+def test_empty_values_and_control_characters_are_refused(fhir, query):
+    assert fhir.error("/fhir/R4/Patient", query)
+
+
+@pytest.mark.parametrize(
+    "path", ["/fhir/R4/", "/fhir/R4/Observation", "/fhir/R4/Patient/9434765919/_history/1"]
+)
+def test_unknown_endpoint_is_a_404_operation_outcome(fhir, path):
+    assert fhir.error(path, status=404, code="not-found")
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writing_is_refused_with_405(client, method):
+    PatientFactory(nhs_number="9434765919")
+
+    response = getattr(client, method)(
+        "/fhir/R4/Patient/9434765919", "{}", content_type="application/fhir+json"
+    )
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/fhir+json"
+    assert response.json()["issue"][0]["code"] == "not-supported"
+
+
+def test_accept_application_json_gets_json(fhir):
+    PatientFactory(nhs_number="9434765919")
+
+    resource = fhir.get(
+        "/fhir/R4/Patient/9434765919",
+        media_type="application/json",
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert resource["id"] == "9434765919"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/fhir+json", "text/html,*/*;q=0.8"])
+def test_fhir_json_is_the_default(fhir, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    assert fhir.get("/fhir/R4/metadata", **headers)["resourceType"] == "CapabilityStatement"
+
+
+@pytest.mark.parametrize(
+    ("value", "media_type"),
+    [
+        ("json", "application/fhir+json"),
+        ("application/fhir+json", "application/fhir+json"),
+        ("application/json", "application/json"),
+    ],
+)
+def test_format_parameter_chooses_the_media_type(fhir, value, media_type):
+    body = fhir.get("/fhir/R4/metadata", {"_format": value}, media_type=media_type)
+    assert body["resourceType"] == "CapabilityStatement"
+
+
+def test_format_parameter_survives_an_unescaped_plus(fhir):
+    body = fhir.get("/fhir/R4/metadata?_format=application/fhir+json")
+    assert body["resourceType"] == "CapabilityStatement"
+
+
+def test_xml_is_not_acceptable(fhir):
+    fhir.error("/fhir/R4/metadata", {"_format": "xml"}, status=406, code="not-supported")
+    fhir.error("/fhir/R4/metadata", status=406, code="not-supported", HTTP_ACCEPT="text/xml")
