@@ -22,10 +22,11 @@ def _invalid() -> ValidationError:
 
 def normalise_registration_number(value: str) -> str:
     """``"pa-12345"`` -> ``"PA12345"``; anything else raises ValidationError."""
-    compact = re.sub(r"[\s-]+", "", value).upper() if isinstance(value, str) else ""
-    if not REGISTRATION_NUMBER_RE.fullmatch(compact):
+    compact = re.sub(r"[\s-]+", "", value) if isinstance(value, str) else ""
+    # ASCII before upper-casing, or "ß" would become "SS".
+    if not compact.isascii() or not REGISTRATION_NUMBER_RE.fullmatch(compact.upper()):
         raise _invalid()
-    return compact
+    return compact.upper()
 
 
 def validate_registration_number(value: str) -> None:

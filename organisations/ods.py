@@ -24,10 +24,11 @@ def _invalid() -> ValidationError:
 
 def normalise_ods_code(value: str) -> str:
     """``" rrk 02 "`` -> ``"RRK02"``; anything that is not an ODS code raises ValidationError."""
-    compact = re.sub(r"\s+", "", value or "").upper() if isinstance(value, str) else ""
-    if not ODS_CODE_RE.fullmatch(compact):
+    compact = re.sub(r"\s+", "", value) if isinstance(value, str) else ""
+    # ASCII before upper-casing, or "ß" would become "SS".
+    if not compact.isascii() or not ODS_CODE_RE.fullmatch(compact.upper()):
         raise _invalid()
-    return compact
+    return compact.upper()
 
 
 def validate_ods_code(value: str) -> None:

@@ -116,6 +116,8 @@ class SiteSerializer(StrictSerializerMixin, serializers.HyperlinkedModelSerializ
             "updated_at",
         ]
         extra_kwargs = {"url": {"view_name": "site-detail"}}
+        # The service reports a duplicate name as a 409, like every other duplicate.
+        validators = []
 
     def validate_organisation(self, organisation: Organisation) -> Organisation:
         if self.instance is not None and organisation.pk != self.instance.organisation_id:

@@ -80,7 +80,8 @@ def _apply(instance, changes: dict, allowed: tuple[str, ...], name: str) -> None
 
 def _save_site(site: Site) -> Site:
     site.name = (site.name or "").strip()
-    site.full_clean(validate_unique=False)
+    # The unique name is checked below, to report a duplicate as a Conflict.
+    site.full_clean(validate_unique=False, validate_constraints=False)
     duplicate = Conflict(
         _("This organisation already has a site with this name."), code="site_exists"
     )
