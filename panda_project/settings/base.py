@@ -156,8 +156,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON, written and read by orjson (see panda_project.api.renderers).
+    "DEFAULT_RENDERER_CLASSES": ["panda_project.api.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["panda_project.api.renderers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "panda_project.api.renderers.ContentNegotiation",
     # PANDA_API_AUTH (below) decides whether these demand credentials; see panda_project.api.access.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "panda_project.api.access.TokenAuthentication",
