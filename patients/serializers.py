@@ -1,6 +1,7 @@
 """How patients look in the API; rules are in ``patients.services``."""
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,6 +11,7 @@ from panda_project.api.fields import (
     StrictSerializerMixin,
     TextField,
 )
+from panda_project.api.links import iso_datetime, link_builder
 
 from .identifiers import normalise_identifier
 from .models import Patient
@@ -65,6 +67,26 @@ class PatientSerializer(StrictSerializerMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, patient: Patient) -> dict:
+        """The fields above, written out directly: DRF's generic loop over field objects and one
+        ``reverse()`` per link made a page of 100 patients several times slower than its SQL.
+        ``patients/tests/test_serializers.py`` checks that this equals the generic result."""
+        patient_url = link_builder(self.context, "patient-detail", "nhs_number")(patient.nhs_number)
+        zone = timezone.get_current_timezone()
+        return {
+            "nhs_number": patient.nhs_number,
+            "name": patient.name,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "postcode": patient.postcode,
+            "phone": patient.phone,
+            "email": patient.email,
+            "url": patient_url,
+            "addresses_url": patient_url + "addresses/",
+            "appointments_url": patient_url + "appointments/",
+            "created_at": iso_datetime(patient.created_at, zone),
+            "updated_at": iso_datetime(patient.updated_at, zone),
+        }
 
     def _link(self, name: str, patient: Patient) -> str:
         path = reverse(name, kwargs={"nhs_number": patient.nhs_number})

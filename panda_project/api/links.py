@@ -1,0 +1,40 @@
+"""Absolute links for list pages: ``reverse()`` and ``build_absolute_uri()`` once per request and
+URL name rather than once per row, where they were the largest cost of a page of 100."""
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+_PLACEHOLDER = "0PANDA0LINK0"
+# Values that reverse() and build_absolute_uri() would leave exactly as they are.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def link_builder(context: dict, view_name: str, kwarg: str):
+    """A function ``value -> absolute URL of view_name with kwarg=value``, cached in the
+    serializer ``context`` (one per request) and equal to reverse() + build_absolute_uri()."""
+    cache = context.setdefault("_links", {})
+    key = (view_name, kwarg)
+    if key not in cache:
+        request = context["request"]
+        template = request.build_absolute_uri(reverse(view_name, kwargs={kwarg: _PLACEHOLDER}))
+        prefix, suffix = template.split(_PLACEHOLDER)
+
+        def build(value) -> str:
+            value = str(value)
+            if _URL_SAFE.fullmatch(value):
+                return prefix + value + suffix
+            return request.build_absolute_uri(reverse(view_name, kwargs={kwarg: value}))
+
+        cache[key] = build
+    return cache[key]
+
+
+def iso_datetime(value, zone=None) -> str | None:
+    """A timestamp as DRF's DateTimeField writes it: ISO 8601 in the current time zone, with
+    "Z" for UTC."""
+    if value is None:
+        return None
+    text = value.astimezone(zone or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
