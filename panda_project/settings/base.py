@@ -168,7 +168,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["panda_project.api.access.APIAccess"],
     "DEFAULT_THROTTLE_CLASSES": ["panda_project.api.access.APIRateThrottle"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_PAGINATION_CLASS": "panda_project.api.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "panda_project.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -1,0 +1,74 @@
+"""Every list offers limit/offset pages (the default, with a count) and keyset pages (?cursor=)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from appointments.tests.factories import AppointmentFactory
+from panda_project.testing import assert_error
+from patients.models import Patient
+from patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+PATIENTS = "/api/v1/patients/"
+
+
+def _walk(api, url: str) -> list[dict]:
+    rows = []
+    while url:
+        body = api.get(url).json()
+        assert "count" not in body
+        rows.extend(body["results"])
+        url = body["next"]
+    return rows
+
+
+def test_limit_and_offset_stay_the_default_with_a_count(api):
+    PatientFactory.create_batch(3)
+    body = api.get(PATIENTS, {"limit": 2, "offset": 1}).json()
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
+
+
+def test_cursor_pages_walk_every_patient_once_in_order(api):
+    PatientFactory.create_batch(7)
+    rows = _walk(api, f"{PATIENTS}?cursor=&limit=3")
+    expected = list(Patient.objects.order_by("id").values_list("nhs_number", flat=True))
+    assert [row["nhs_number"] for row in rows] == expected
+
+
+def test_cursor_pages_follow_the_requested_ordering(api):
+    for name in ("Cara", "Ann", "Bea", "Dot"):
+        PatientFactory(name=name)
+    rows = _walk(api, f"{PATIENTS}?cursor=&limit=3&ordering=-name")
+    assert [row["name"] for row in rows] == ["Dot", "Cara", "Bea", "Ann"]
+
+
+def test_cursor_pages_keep_the_filters(api):
+    PatientFactory.create_batch(2, postcode="SW1A 1AA")
+    PatientFactory.create_batch(2, postcode="M1 1AE")
+    rows = _walk(api, f"{PATIENTS}?cursor=&limit=1&postcode=m11ae")
+    assert [row["postcode"] for row in rows] == ["M1 1AE", "M1 1AE"]
+
+
+def test_appointments_starting_at_the_same_time_are_each_listed_once(api):
+    start = timezone.now() + dt.timedelta(days=3)
+    booked = {str(AppointmentFactory(starts_at=start).id) for _ in range(5)}
+    rows = _walk(api, "/api/v1/appointments/?cursor=&limit=2")
+    assert sorted(row["id"] for row in rows) == sorted(booked)
+
+
+def test_an_unreadable_cursor_is_a_400(api):
+    assert_error(api.get(PATIENTS, {"cursor": "not-a-cursor!"}), 400, "invalid_cursor", "cursor")
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "ten"])
+def test_a_bad_limit_with_a_cursor_is_a_400(api, limit):
+    assert_error(api.get(PATIENTS, {"cursor": "", "limit": limit}), 400, "invalid", "limit")
+
+
+def test_the_schema_offers_both_kinds_of_pagination(api):
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    names = {parameter["name"] for parameter in schema["paths"][PATIENTS]["get"]["parameters"]}
+    assert {"limit", "offset", "cursor"} <= names
