@@ -109,3 +109,32 @@ def test_format_parameter_survives_an_unescaped_plus(fhir):
 def test_xml_is_not_acceptable(fhir):
     fhir.error("/fhir/R4/metadata", {"_format": "xml"}, status=406, code="not-supported")
     fhir.error("/fhir/R4/metadata", status=406, code="not-supported", HTTP_ACCEPT="text/xml")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fhir/R4/Patient?birthdate=ge",
+        "/fhir/R4/Patient?_count=",
+        "/fhir/R4/Patient?name:exact=",
+        "/fhir/R4/Patient?identifier=|",
+        "/fhir/R4/Patient?identifier=%00",
+        "/fhir/R4/Appointment?patient=/",
+        "/fhir/R4/Appointment?patient=Patient/",
+        "/fhir/R4/Appointment?date=0001-01-01T00:00:00%2B14:00",
+        "/fhir/R4/Appointment?date=9999-12-31T23:59:59Z",
+        "/fhir/R4/Appointment?date=0001",
+        "/fhir/R4/Appointment?date=2030-06-04T09:00:00.1234567Z",
+        "/fhir/R4/Appointment?practitioner=Practitioner/99999999999999999999999",
+        "/fhir/R4/Patient/%00",
+        "/fhir/R4/Appointment/%00",
+        "/fhir/R4/Organization/department-99999999999999999999999",
+        "/fhir/R4/Patient?name=" + "a" * 5000,
+        "/fhir/R4/Patient?%FF=1",
+    ],
+)
+def test_odd_requests_get_an_answer_never_a_server_error(client, path):
+    response = client.get(path)
+
+    assert response.status_code in (200, 400, 404), response.content
+    assert response["Content-Type"] == "application/fhir+json"
