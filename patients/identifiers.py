@@ -26,6 +26,39 @@ def identifier_module():
     return _module(settings.PANDA_PATIENT_IDENTIFIER)
 
 
+# Why a value is refused, as (code, message). The NHS number's codes are stable: frontends switch
+# on them. Another market's module gets the generic ones, which name no particular identifier.
+NHS_NUMBER_ERRORS = {
+    "checksum": (
+        "nhs_number_checksum",
+        _("This NHS number is not valid: its check digit does not match."),
+    ),
+    "length": ("nhs_number_length", _("An NHS number has 10 digits.")),
+    "format": (
+        "nhs_number_format",
+        _("An NHS number is 10 digits, optionally spaced as 943 476 5919."),
+    ),
+}
+GENERIC_ERRORS = {
+    "checksum": (
+        "patient_identifier_checksum",
+        _("This patient identifier is not valid: its check digit does not match."),
+    ),
+    "length": (
+        "patient_identifier_length",
+        _("This patient identifier has the wrong number of characters."),
+    ),
+    "format": ("patient_identifier_format", _("This patient identifier is not in a valid format.")),
+}
+ERRORS_BY_MODULE = {"stdnum.gb.nhs": NHS_NUMBER_ERRORS}
+
+
+def identifier_error(reason: str) -> ValidationError:
+    """The ValidationError for ``reason`` (checksum, length or format) in the current market."""
+    code, message = ERRORS_BY_MODULE.get(settings.PANDA_PATIENT_IDENTIFIER, GENERIC_ERRORS)[reason]
+    return ValidationError(message, code=code)
+
+
 def normalise_identifier(value: str) -> str:
     """Return the identifier in its stored, compact form, or raise ValidationError.
 
@@ -36,26 +69,17 @@ def normalise_identifier(value: str) -> str:
     try:
         return module.validate(str(value))
     except InvalidChecksum:
-        raise ValidationError(
-            _("This NHS number is not valid: its check digit does not match."),
-            code="nhs_number_checksum",
-        ) from None
+        raise identifier_error("checksum") from None
     except InvalidLength:
-        raise ValidationError(_("An NHS number has 10 digits."), code="nhs_number_length") from None
+        raise identifier_error("length") from None
     except StdnumError:
-        raise ValidationError(
-            _("An NHS number is 10 digits, optionally spaced as 943 476 5919."),
-            code="nhs_number_format",
-        ) from None
+        raise identifier_error("format") from None
 
 
 def validate_identifier(value: str) -> None:
     """Model-field validator: the stored value must be valid and already compact."""
     if normalise_identifier(value) != value:
-        raise ValidationError(
-            _("An NHS number is 10 digits, optionally spaced as 943 476 5919."),
-            code="nhs_number_format",
-        )
+        raise identifier_error("format")
 
 
 def identifier_or_none(value: str) -> str | None:
@@ -64,3 +88,12 @@ def identifier_or_none(value: str) -> str | None:
         return normalise_identifier(value)
     except ValidationError:
         return None
+
+
+def format_identifier(value: str) -> str:
+    """The identifier as people read it ("943 476 5919"), where its module knows a format."""
+    formatter = getattr(identifier_module(), "format", None)
+    try:
+        return formatter(value) if formatter else value
+    except Exception:  # a stored value that its module cannot format is shown as stored
+        return value
