@@ -77,6 +77,8 @@ class FHIRView(APIView):
 
     renderer_classes = [FHIRJSONRenderer, PlainJSONRenderer]
     content_negotiation_class = FHIRContentNegotiation
+    # No DRF OPTIONS description: it is not FHIR, so OPTIONS is a 405 like any other write.
+    metadata_class = None
     resource_type = ""
     parameters: dict = {}
     extra_parameters = ("_format",)
@@ -211,6 +213,7 @@ class UnknownEndpointView(FHIRView):
         )
 
     def initial(self, request, *args, **kwargs):
+        # Whatever its parameters, an unknown endpoint is a 404 rather than a 400.
         super(FHIRView, self).initial(request, *args, **kwargs)
 
     get = post = put = patch = delete = options = _not_found

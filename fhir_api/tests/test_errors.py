@@ -1,6 +1,7 @@
 """Errors are OperationOutcome resources with the right HTTP status, never silently ignored."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 
 from patients.tests.factories import PatientFactory
 
@@ -57,7 +58,7 @@ def test_unknown_endpoint_is_a_404_operation_outcome(fhir, path):
     assert fhir.error(path, status=404, code="not-found")
 
 
-@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
 def test_writing_is_refused_with_405(client, method):
     PatientFactory(nhs_number="9434765919")
 
@@ -138,3 +139,20 @@ def test_odd_requests_get_an_answer_never_a_server_error(client, path):
 
     assert response.status_code in (200, 400, 404), response.content
     assert response["Content-Type"] == "application/fhir+json"
+
+
+def test_head_is_answered_like_get(client):
+    response = client.head("/fhir/R4/metadata")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+
+
+def test_token_mode_needs_a_token_here_too(fhir, settings, django_user_model):
+    settings.PANDA_API_AUTH = "token"
+    PatientFactory(nhs_number="9434765919")
+
+    fhir.error("/fhir/R4/Patient/9434765919", status=401, code="login")
+    token = Token.objects.create(user=django_user_model.objects.create_user("clerk"))
+    resource = fhir.get("/fhir/R4/Patient/9434765919", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert resource["id"] == "9434765919"
