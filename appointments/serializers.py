@@ -13,6 +13,7 @@ from clinicians.serializers import (
 from panda_project.api.fields import (
     AwareDateTimeField,
     DurationTextField,
+    IdField,
     NormalisedTextField,
     StrictSerializerMixin,
 )
@@ -46,8 +47,8 @@ class AppointmentWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     patient = PatientByNHSNumberField(help_text="The patient's NHS number.")
     starts_at = AwareDateTimeField(help_text="ISO 8601 with a UTC offset; a naive time is refused.")
     duration = DurationTextField(help_text='"1h30m", "45m" or "PT1H30M"; more than 0, at most 24h.')
-    clinician = serializers.PrimaryKeyRelatedField(queryset=Clinician.objects.all())
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    clinician = IdField(queryset=Clinician.objects.all())
+    department = IdField(queryset=Department.objects.all())
     postcode = NormalisedTextField(
         normaliser=normalise_postcode,
         max_length=16,

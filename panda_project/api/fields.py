@@ -45,7 +45,16 @@ class DurationTextField(serializers.Field):
         return format_duration(value)
 
 
-class TextField(serializers.CharField):
+class StrictCharField(serializers.CharField):
+    """A CharField that takes only JSON strings: DRF's would store the number 12345 as "12345"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(StrictCharField):
     """A CharField that refuses control characters (NUL included) with a 400."""
 
     def __init__(self, **kwargs):
@@ -55,7 +64,7 @@ class TextField(serializers.CharField):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class NormalisedTextField(serializers.CharField):
+class NormalisedTextField(StrictCharField):
     """Text with a standard form (NHS numbers, postcodes, phone numbers), coerced by the same
     normaliser that the service applies, so that every field's error is reported at once."""
 
@@ -71,6 +80,15 @@ class NormalisedTextField(serializers.CharField):
             return self.normaliser(value) if value else value
         except DjangoValidationError as error:
             raise _django_errors(error) from None
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related object by its integer id; DRF's would take 1.5 or "1" as 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class StrictSerializerMixin:

@@ -12,5 +12,5 @@ STORAGES = {
 }
 REST_FRAMEWORK = REST_FRAMEWORK | {"TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405
 # django-axes needs the request in authenticate(), which the test client's login() does not pass;
-# the lockout tests switch it on (panda_project/tests/test_security.py).
+# the lockout tests switch it on (tests/security/test_admin_login.py).
 AXES_ENABLED = False
