@@ -33,3 +33,11 @@ def validate_postcode(value: str) -> None:
         raise ValidationError(
             _("Enter a valid UK postcode, for example SW1A 1AA."), code="postcode_invalid"
         )
+
+
+def postcode_or_none(value: str) -> str | None:
+    """The postcode in its stored form, or None where ``value`` cannot be one (for searches)."""
+    try:
+        return normalise_postcode(value)
+    except ValidationError:
+        return None

@@ -15,6 +15,7 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("addresses", "address"): ("view", "add", "change"),
         ("clinicians", "clinician"): ("view",),
         ("clinicians", "department"): ("view",),
+        ("organisations", "site"): ("view",),
     },
     # Clinic managers may do everything to PANDA's records, and read the audit trail.
     CLINIC_MANAGER: {
@@ -26,6 +27,11 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("patients", "historicalpatient"): ("view",),
         ("appointments", "historicalappointment"): ("view",),
         ("addresses", "historicaladdress"): ("view",),
+        ("clinicians", "membership"): ("view", "add", "change", "delete"),
+        ("organisations", "organisation"): ("view", "add", "change", "delete"),
+        ("organisations", "site"): ("view", "add", "change", "delete"),
+        # The "Missed appointments" page (issue 4).
+        ("analytics", "missedappointmentsreport"): ("view",),
     },
 }
 

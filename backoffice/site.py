@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
+# The index lists this many of today's appointments; the full list is a click away.
+TODAY_LIMIT = 100
+
 
 class PandaAdminSite(admin.AdminSite):
     site_header = "PANDA back office"
@@ -16,7 +19,7 @@ class PandaAdminSite(admin.AdminSite):
         if request.user.has_perm("patients.view_patient"):
             context["can_find_patient"] = True
         if request.user.has_perm("appointments.view_appointment"):
-            context["todays_appointments"] = todays_appointments()
+            context["todays_appointments"] = todays_appointments()[:TODAY_LIMIT]
         return super().index(request, context)
 
 

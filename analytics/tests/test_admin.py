@@ -1,7 +1,7 @@
 """The "Missed appointments" admin page."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
 from .conftest import NOW
@@ -83,3 +83,12 @@ def test_staff_without_the_permission_are_refused(client, db):
     client.force_login(User.objects.create_user("clerk", password="x", is_staff=True))
 
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize(("role", "status"), [("Clinic manager", 200), ("Receptionist", 403)])
+def test_clinic_managers_may_open_it_and_receptionists_may_not(client, db, role, status):
+    user = User.objects.create_user(role.lower(), password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+
+    assert client.get(URL).status_code == status
