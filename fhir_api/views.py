@@ -79,6 +79,8 @@ class FHIRView(APIView):
     content_negotiation_class = FHIRContentNegotiation
     # No DRF OPTIONS description: it is not FHIR, so OPTIONS is a 405 like any other write.
     metadata_class = None
+    # Not in the OpenAPI schema of /api/v1/: FHIR's own description is /fhir/R4/metadata.
+    schema = None
     resource_type = ""
     parameters: dict = {}
     extra_parameters = ("_format",)
