@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from backoffice.admin_tools import CSVExportMixin, ServiceAdminMixin, local_iso, local_time
+from backoffice.admin_tools import (
+    CSVExportMixin,
+    ServiceAdminMixin,
+    database_knows_time_zones,
+    local_iso,
+    local_time,
+)
 from backoffice.forms import OwnedServiceModelForm, ServiceInlineFormSetMixin, ServiceModelForm
 from panda_project.exceptions import Conflict
 from patients.identifiers import format_identifier, identifier_or_none
@@ -222,7 +228,6 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     )
     list_filter = (StatusFilter, DayFilter, "department", "clinician")
     list_select_related = ("patient", "clinician", "department")
-    date_hierarchy = "starts_at"
     # The search is by patient (NHS number or name); naming a field turns the search box on.
     search_fields = ("patient__name_search",)
     search_help_text = "The patient's NHS number (spaced or not) or part of their name."
@@ -244,6 +249,12 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         ("postcode", lambda a: a.postcode),
         ("status", lambda a: a.status_value),
     )
+
+    @property
+    def date_hierarchy(self):
+        # Without time zone tables MariaDB cannot group by local date: the list then goes
+        # without the drill-down rather than fail (the day and status filters still work).
+        return "starts_at" if database_knows_time_zones() else None
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate_status()

@@ -135,7 +135,10 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient_id} at {self.starts_at:%Y-%m-%d %H:%M} ({self.state})"
+        # In the clinic's local time, with its zone: this is the admin's title for the record.
+        starts = timezone.localtime(self.starts_at) if self.starts_at else None
+        when = f"{starts:%a} {starts.day} {starts:%b %Y %H:%M %Z}" if starts else "(no time)"
+        return f"Appointment {when} ({self.state})"
 
     def status_at(self, now: dt.datetime) -> str:
         if self.state == State.ACTIVE and self.ends_at <= now:

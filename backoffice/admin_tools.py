@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -28,6 +29,29 @@ def local_time(value: dt.datetime | None) -> str:
 def local_iso(value: dt.datetime | None) -> str:
     """ISO 8601 in the clinic's zone, with its offset: 2030-06-04T16:30:00+01:00."""
     return "" if value is None else timezone.localtime(value).isoformat(timespec="seconds")
+
+
+_TIME_ZONES_KNOWN: dict[str, bool] = {}
+
+
+def database_knows_time_zones(alias: str = "default") -> bool:
+    """Whether the database can convert to the clinic's zone, which grouping by local date (the
+    admin's date drill-down) needs. MariaDB and MySQL can only once their time zone tables are
+    loaded (`mariadb-tzinfo-to-sql`, see the README); the others always can."""
+    if alias in _TIME_ZONES_KNOWN:
+        return _TIME_ZONES_KNOWN[alias]
+    connection = connections[alias]
+    if connection.vendor != "mysql":
+        return True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT CONVERT_TZ('2000-01-01 00:00:00', 'UTC', %s)", [settings.TIME_ZONE]
+            )
+            _TIME_ZONES_KNOWN[alias] = cursor.fetchone()[0] is not None
+    except DatabaseError:  # not reachable yet (a system check before the database is up)
+        return True
+    return _TIME_ZONES_KNOWN[alias]
 
 
 class ServiceAdminMixin:

@@ -11,6 +11,7 @@ class PandaAdminSite(admin.AdminSite):
     site_header = "PANDA back office"
     site_title = "PANDA"
     index_title = "Today at the clinic"
+    site_url = None  # PANDA has no public site to link to
 
     def index(self, request, extra_context=None):
         from appointments.selectors import todays_appointments
