@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from addresses.postcodes import normalise_postcode
 from clinicians.services import clinician_get_or_create, department_get_or_create
@@ -53,6 +54,9 @@ IMPORTED_STATE = {
     Status.CANCELLED: State.CANCELLED,
 }
 
+# The two kinds of file, as the import's report names them.
+KINDS = {"patients": gettext_lazy("patients"), "appointments": gettext_lazy("appointments")}
+
 
 class RowError(Exception):
     """A row that cannot be imported, with the reason for people."""
@@ -69,8 +73,13 @@ class ImportReport:
         self.rejected.append((row_number, key, reason))
 
     def summary(self) -> str:
-        parts = ("created", "updated", "unchanged", "rejected")
-        return f"{self.kind}: " + ", ".join(f"{self.counts[p]} {p}" for p in parts)
+        return _(
+            "%(kind)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(rejected)s rejected"
+        ) % {
+            "kind": KINDS.get(self.kind, self.kind),
+            **{part: self.counts[part] for part in ("created", "updated", "unchanged", "rejected")},
+        }
 
 
 def read_rows(path) -> Iterator:

@@ -23,8 +23,13 @@ def _clean_name(instance) -> None:
 
 
 def _in_use(noun: str) -> Conflict:
+    # One whole sentence per noun: a translation cannot be assembled from English nouns.
+    messages = {
+        "clinician": _("This clinician has appointments, so it cannot be deleted."),
+        "department": _("This department has appointments, so it cannot be deleted."),
+    }
     return Conflict(
-        _("This %(noun)s has appointments, so it cannot be deleted.") % {"noun": noun},
+        messages[noun],
         code=f"{noun}_in_use",
     )
 

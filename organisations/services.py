@@ -16,8 +16,13 @@ SITE_FIELDS = ("name",)
 
 
 def _in_use(noun: str) -> Conflict:
+    # One whole sentence per noun: a translation cannot be assembled from English nouns.
+    messages = {
+        "organisation": _("This organisation is still in use, so it cannot be deleted."),
+        "site": _("This site is still in use, so it cannot be deleted."),
+    }
     return Conflict(
-        _("This %(noun)s is still in use, so it cannot be deleted.") % {"noun": noun},
+        messages[noun],
         code=f"{noun}_in_use",
     )
 

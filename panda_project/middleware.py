@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from panda_project.api.errors import json_error, too_large_body
 
@@ -19,7 +20,7 @@ class RequestSizeLimitMiddleware:
                 length = int(declared)
             except ValueError:
                 return json_error(
-                    400, "bad_content_length", "The Content-Length header is not a number."
+                    400, "bad_content_length", _("The Content-Length header is not a number.")
                 )
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return JsonResponse(too_large_body(), status=413)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from django.views import defaults
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -61,13 +62,13 @@ urlpatterns = [
 def not_found(request, exception=None):
     """JSON in the API's error shape under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
-        return json_error(404, "not_found", "Not found.")
+        return json_error(404, "not_found", _("Not found."))
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return json_error(500, "server_error", "Something went wrong on our side.")
+        return json_error(500, "server_error", _("Something went wrong on our side."))
     return defaults.server_error(request)
 
 

@@ -19,6 +19,7 @@ from django.core.exceptions import (
 )
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework import status as http
 from rest_framework.fields import get_error_detail
@@ -38,6 +39,34 @@ CODES = {
     exceptions.UnsupportedMediaType: "unsupported_media_type",
     exceptions.Throttled: "throttled",
 }
+
+# PANDA's own words for DRF's errors: DRF ships no Welsh, and its texts for these carry English
+# details (a JSON parser's complaint, a media type). Replaced always for the first group, and for
+# the second only while the text is DRF's default, so that a view's own explanation stays.
+ALWAYS_REPLACED = {
+    exceptions.ParseError: gettext_lazy("The request body is not valid JSON."),
+    exceptions.UnsupportedMediaType: gettext_lazy(
+        "The request body must be JSON, sent with Content-Type: application/json."
+    ),
+    exceptions.MethodNotAllowed: gettext_lazy("This method is not allowed here."),
+    exceptions.NotAcceptable: gettext_lazy("PANDA answers in JSON only."),
+    exceptions.Throttled: gettext_lazy("Too many requests: try again later (see Retry-After)."),
+}
+DEFAULTS_REPLACED = {
+    exceptions.NotFound: gettext_lazy("Not found."),
+    exceptions.NotAuthenticated: gettext_lazy("Send an API token or sign in to use the API."),
+    exceptions.AuthenticationFailed: gettext_lazy("This API token or sign-in is not valid."),
+    exceptions.PermissionDenied: gettext_lazy("You do not have permission to do this."),
+}
+
+
+def _message(exc: exceptions.APIException) -> str:
+    kind = type(exc)
+    if kind in ALWAYS_REPLACED:
+        return ALWAYS_REPLACED[kind]
+    if kind in DEFAULTS_REPLACED and str(exc.detail) == str(exc.default_detail):
+        return DEFAULTS_REPLACED[kind]
+    return exc.detail
 
 
 def error_body(status: int, code: str, message: str, errors: dict | None = None) -> dict:
@@ -95,7 +124,7 @@ def exception_handler(exc, context):
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait))
         return Response(
-            error_body(exc.status_code, code, exc.detail), exc.status_code, headers=headers
+            error_body(exc.status_code, code, _message(exc)), exc.status_code, headers=headers
         )
     return None
 

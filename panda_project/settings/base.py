@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "panda_project.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language of each response, from Accept-Language (English when none is shipped). Before
+    # the size limit, so that a 413 is in the client's language too; it uses no session.
+    "django.middleware.locale.LocaleMiddleware",
     "panda_project.middleware.RequestSizeLimitMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,7 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English (British) is the default; Welsh and French are shipped too (locale/, see the README).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Stored timestamps are UTC; this zone is what the API and the admin show them in.
 TIME_ZONE = "Europe/London"
 USE_I18N = True

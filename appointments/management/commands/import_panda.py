@@ -3,9 +3,11 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from appointments.importer import import_appointments, import_patients, read_rows
+from appointments.importer import KINDS, import_appointments, import_patients, read_rows
+from panda_project.commands import in_operator_language
 from patients.models import Patient
 
 
@@ -27,11 +29,12 @@ class Command(BaseCommand):
             "--strict", action="store_true", help="Exit with status 1 if any row was rejected."
         )
 
+    @in_operator_language
     def handle(self, *args, **options):
         if not options["patients"] and not options["appointments"]:
-            raise CommandError("Give --patients FILE, --appointments FILE, or both.")
+            raise CommandError(_("Give --patients FILE, --appointments FILE, or both."))
         if options["if_empty"] and Patient.objects.exists():
-            self.stdout.write("The database already holds patients: nothing imported.")
+            self.stdout.write(_("The database already holds patients: nothing imported."))
             return
         reports = []
         # Patients first, so that appointments find them.
@@ -43,18 +46,26 @@ class Command(BaseCommand):
             report = run(rows)
             reports.append(report)
             for number, key, reason in report.rejected:
-                self.stderr.write(f"{option} row {number} ({key}): rejected: {reason}")
+                self.stderr.write(
+                    _("%(kind)s row %(number)s (%(key)s): rejected: %(reason)s")
+                    % {"kind": KINDS[option], "number": number, "key": key, "reason": reason}
+                )
             self.stdout.write(report.summary())
         if options["strict"] and any(report.counts["rejected"] for report in reports):
-            raise CommandError("Some rows were rejected.")
+            raise CommandError(_("Some rows were rejected."))
 
     def _rows(self, path):
         try:
             yield from read_rows(path)
         except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+            raise CommandError(
+                _("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}
+            ) from None
         except Exception as error:  # ijson's errors for a file that is not a JSON array
-            raise CommandError(f"{path} is not a JSON array of rows: {error}") from None
+            raise CommandError(
+                _("%(path)s is not a JSON array of rows: %(reason)s")
+                % {"path": path, "reason": error}
+            ) from None
 
     def _progress(self, rows, label):
         return tqdm(

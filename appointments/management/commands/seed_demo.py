@@ -7,11 +7,13 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from faker import Faker
 from tqdm import tqdm
 
 from appointments.models import Appointment, State
 from clinicians.models import Clinician, Department
+from panda_project.commands import in_operator_language
 from patients.fake import random_nhs_number
 from patients.models import Patient
 from patients.names import name_search_key
@@ -38,9 +40,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="For reproducible data.")
         parser.add_argument("--batch-size", type=int, default=1000)
 
+    @in_operator_language
     def handle(self, *args, **options):
         if options["patients"] < 0 or options["appointments_per_patient"] < 0:
-            raise CommandError("Counts cannot be negative.")
+            raise CommandError(_("Counts cannot be negative."))
         rng = random.Random(options["seed"])
         fake = Faker("en_GB")
         fake.seed_instance(options["seed"])
@@ -71,8 +74,11 @@ class Command(BaseCommand):
             progress.update(size)
         progress.close()
         self.stdout.write(
-            f"Seeded {options['patients']} patients with "
-            f"{options['patients'] * options['appointments_per_patient']} appointments."
+            _("Seeded %(patients)s patients with %(appointments)s appointments.")
+            % {
+                "patients": options["patients"],
+                "appointments": options["patients"] * options["appointments_per_patient"],
+            }
         )
 
     def _patient(self, fake, rng, taken) -> Patient:
