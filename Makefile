@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint format check-schema clean bench
+.PHONY: run test lint format check-schema clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## messages: add new messages to locale/*/django.po, compile the .mo files, list what is untranslated
+messages: $(VENV)/.installed
+	$(BIN)/python -m panda_project.catalogues
 
 ## lint: ruff's checks and formatting
 lint: $(VENV)/.installed

@@ -108,8 +108,10 @@ def update(template: Catalog | None = None) -> None:
             catalog = read_catalogue(path, language)
         else:
             catalog = Catalog(locale=language, domain=DOMAIN, project="PANDA", charset="utf-8")
+        created = catalog.creation_date
         # No fuzzy guesses: a new message stays untranslated until someone translates it.
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.creation_date = created  # so that a run that finds nothing new changes nothing
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100, sort_by_file=True, ignore_obsolete=True)
