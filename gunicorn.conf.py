@@ -17,6 +17,10 @@ max_requests_jitter = 1000
 # An empty GUNICORN_ACCESS_LOG turns the access log off.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
+# The access log masks NHS numbers and query values, like PANDA's own request log, and carries
+# each request's id (panda_project.request_log).
+logger_class = "panda_project.request_log.MaskingGunicornLogger"
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
 # No control socket: several PANDA instances (and the test harnesses) run on one machine.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
