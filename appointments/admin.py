@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from backoffice.admin_tools import (
@@ -53,10 +55,10 @@ READ_ONLY_FIELDS = (
     "cancelled",
 )
 STATUS_LABELS = {
-    Status.ACTIVE: "Active",
-    Status.ATTENDED: "Attended",
-    Status.CANCELLED: "Cancelled",
-    Status.MISSED: "Missed",
+    Status.ACTIVE: gettext_lazy("Active"),
+    Status.ATTENDED: gettext_lazy("Attended"),
+    Status.CANCELLED: gettext_lazy("Cancelled"),
+    Status.MISSED: gettext_lazy("Missed"),
 }
 
 
@@ -64,7 +66,7 @@ class DurationTextField(forms.CharField):
     """A duration typed as "1h30m", "45m" or "PT1H30M", as the API and the import take it."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", 'Such as "30m", "1h" or "1h30m".')
+        kwargs.setdefault("help_text", gettext_lazy('Such as "30m", "1h" or "1h30m".'))
         super().__init__(**kwargs)
         self.widget.attrs.update(size="8", maxlength="20")
 
@@ -94,7 +96,9 @@ def is_editable(appointment: Appointment | None) -> bool:
 def _starts_at_field() -> forms.SplitDateTimeField:
     return forms.SplitDateTimeField(
         widget=AdminSplitDateTime,
-        help_text=f"Local time ({timezone.get_current_timezone_name()}).",
+        help_text=format_lazy(
+            gettext_lazy("Local time ({zone})."), zone=timezone.get_current_timezone_name()
+        ),
     )
 
 
@@ -157,7 +161,7 @@ class AppointmentInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("clinician", "department")
 
-    @admin.display(description="Status")
+    @admin.display(description=gettext_lazy("Status"))
     def status_label(self, appointment):
         return "-" if appointment._state.adding else STATUS_LABELS[appointment.status]
 
@@ -166,13 +170,13 @@ class AppointmentInline(admin.TabularInline):
         if appointment._state.adding:
             return ""
         url = reverse("admin:appointments_appointment_change", args=[appointment.pk])
-        return format_html('<a href="{}">Open</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Open"))
 
 
 class StatusFilter(admin.SimpleListFilter):
     """By status, missed included, in SQL (``Appointment.objects.with_status``)."""
 
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -187,11 +191,15 @@ class StatusFilter(admin.SimpleListFilter):
 class DayFilter(admin.SimpleListFilter):
     """Today, tomorrow or the next seven days, by the clinic's calendar."""
 
-    title = "day"
+    title = gettext_lazy("day")
     parameter_name = "day"
 
     def lookups(self, request, model_admin):
-        return [("today", "Today"), ("tomorrow", "Tomorrow"), ("week", "Next 7 days")]
+        return [
+            ("today", gettext("Today")),
+            ("tomorrow", gettext("Tomorrow")),
+            ("week", gettext("Next 7 days")),
+        ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
@@ -230,7 +238,9 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("patient", "clinician", "department")
     # The search is by patient (NHS number or name); naming a field turns the search box on.
     search_fields = ("patient__name_search",)
-    search_help_text = "The patient's NHS number (spaced or not) or part of their name."
+    search_help_text = gettext_lazy(
+        "The patient's NHS number (spaced or not) or part of their name."
+    )
     autocomplete_fields = ("patient",)
     actions = ("cancel_selected", "attend_selected")
     list_per_page = 50
@@ -259,31 +269,31 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate_status()
 
-    @admin.display(description="Patient", ordering="patient__name")
+    @admin.display(description=gettext_lazy("Patient"), ordering="patient__name")
     def patient_label(self, appointment):
         return describe_patient(appointment.patient)
 
-    @admin.display(description="Starts", ordering="starts_at")
+    @admin.display(description=gettext_lazy("Starts"), ordering="starts_at")
     def starts(self, appointment):
         return local_time(appointment.starts_at)
 
-    @admin.display(description="Ends")
+    @admin.display(description=gettext_lazy("Ends"))
     def ends(self, appointment):
         return local_time(appointment.ends_at)
 
-    @admin.display(description="Attended at")
+    @admin.display(description=gettext_lazy("Attended at"))
     def attended(self, appointment):
         return local_time(appointment.attended_at)
 
-    @admin.display(description="Cancelled at")
+    @admin.display(description=gettext_lazy("Cancelled at"))
     def cancelled(self, appointment):
         return local_time(appointment.cancelled_at)
 
-    @admin.display(description="Duration", ordering="duration")
+    @admin.display(description=gettext_lazy("Duration"), ordering="duration")
     def duration_text(self, appointment):
         return format_duration(appointment.duration)
 
-    @admin.display(description="Status", ordering="status_value")
+    @admin.display(description=gettext_lazy("Status"), ordering="status_value")
     def status_label(self, appointment):
         return STATUS_LABELS[appointment.status]
 
@@ -351,13 +361,25 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             else:
                 messages.success(request, f"{done}: {describe(appointment)}.")
 
-    @admin.action(description="Cancel the selected appointments", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Cancel the selected appointments"), permissions=["change"]
+    )
     def cancel_selected(self, request, queryset):
-        self._apply(request, queryset, appointment_cancel, "Cancelled", "Not cancelled")
+        self._apply(
+            request, queryset, appointment_cancel, gettext("Cancelled"), gettext("Not cancelled")
+        )
 
-    @admin.action(description="Mark the selected appointments attended", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Mark the selected appointments attended"), permissions=["change"]
+    )
     def attend_selected(self, request, queryset):
-        self._apply(request, queryset, appointment_attend, "Marked attended", "Not marked attended")
+        self._apply(
+            request,
+            queryset,
+            appointment_attend,
+            gettext("Marked attended"),
+            gettext("Not marked attended"),
+        )
 
 
 def describe_patient(patient) -> str:

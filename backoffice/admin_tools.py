@@ -14,6 +14,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from panda_project.exceptions import Conflict
 
@@ -72,7 +73,11 @@ class ServiceAdminMixin:
             try:
                 self.delete_through_service(obj)
             except Conflict as refusal:
-                messages.error(request, f"{obj} was not deleted: {refusal.message}")
+                messages.error(
+                    request,
+                    gettext("%(object)s was not deleted: %(reason)s")
+                    % {"object": obj, "reason": refusal.message},
+                )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with transaction.atomic(using=router.db_for_write(self.model)):
@@ -122,7 +127,7 @@ class CSVExportMixin:
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseBadRequest("These filters are not valid.")
+            return HttpResponseBadRequest(gettext("These filters are not valid."))
         rows = changelist.get_queryset(request).iterator(chunk_size=1000)
         writer = csv.writer(_Echo())
 

@@ -2,15 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy
 
 # The index lists this many of today's appointments; the full list is a click away.
 TODAY_LIMIT = 100
 
 
 class PandaAdminSite(admin.AdminSite):
-    site_header = "PANDA back office"
+    site_header = gettext_lazy("PANDA back office")
     site_title = "PANDA"
-    index_title = "Today at the clinic"
+    index_title = gettext_lazy("Today at the clinic")
     site_url = None  # PANDA has no public site to link to
 
     def index(self, request, extra_context=None):

@@ -252,7 +252,9 @@ class TestAdminInWelsh:
         assert response.status_code == 200
         assert response["Content-Language"] == "cy"
         assert 'lang="cy"' in response.content.decode()
-        assert "Allgofnodi" in response.content.decode()  # Django's Welsh for "Log out"
+        page = response.content.decode()
+        assert "Allgofnodi" in page  # Django's Welsh for "Log out"
+        assert "Heddiw yn y clinig" in page and "Dod o hyd i glaf" in page  # and PANDA's
 
     def test_every_admin_list_and_add_page_loads_in_welsh(self, staff):
         PatientFactory()

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 
 from appointments.models import Appointment
+from appointments.tests.factories import AppointmentFactory
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from panda_project.testing import assert_error
 from patients.tests.factories import PatientFactory
@@ -119,3 +120,15 @@ def test_time_filters_compare_instants_whatever_the_offset(api, booking):
         body["id"]
     ]
     assert api.get(URL, {"starts_before": "2031-10-26T01:30:00+00:00"}).json()["count"] == 0
+
+
+def test_the_admin_shows_times_in_london_and_says_so(admin_client):
+    summer = dt.datetime(2031, 6, 4, 15, 30, tzinfo=UTC)
+    winter = dt.datetime(2031, 12, 4, 15, 30, tzinfo=UTC)
+    for starts_at in (summer, winter):
+        AppointmentFactory(starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=30))
+    page = admin_client.get("/admin/appointments/appointment/").content.decode()
+    assert "16:30 BST" in page
+    assert "15:30 GMT" in page
+    form = admin_client.get("/admin/appointments/appointment/add/").content.decode()
+    assert "Local time (Europe/London)." in form
