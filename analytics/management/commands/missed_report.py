@@ -4,8 +4,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from analytics.selectors import GROUP_BY, PERIODS, MissedReport, missed_appointments
+from panda_project.commands import in_operator_language
 
 COLUMNS = ("booked", "attended", "cancelled", "missed", "missed rate", "minutes lost")
 
@@ -14,7 +16,9 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"{value!r} is not a date: give YYYY-MM-DD.") from None
+        raise CommandError(
+            _("%(value)s is not a date: give YYYY-MM-DD.") % {"value": repr(value)}
+        ) from None
 
 
 def _rate(rate: float | None) -> str:
@@ -59,6 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--clinician", type=int, help="Only this clinician's (id).")
         parser.add_argument("--department", type=int, help="Only this department's (id).")
 
+    @in_operator_language
     def handle(self, *args, **options):
         try:
             report = missed_appointments(
@@ -72,10 +77,18 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
-            f"Missed appointments by {report.group_by} and {report.period}, "
-            f"{report.first_day} to {report.last_day} (Europe/London)"
+            _(
+                "Missed appointments by %(group_by)s and %(period)s, %(first_day)s to "
+                "%(last_day)s (Europe/London)"
+            )
+            % {
+                "group_by": report.group_by,
+                "period": report.period,
+                "first_day": report.first_day,
+                "last_day": report.last_day,
+            }
         )
         for line in report_table(report):
             self.stdout.write(line)
         if not report.rows:
-            self.stdout.write("No appointments in this range.")
+            self.stdout.write(_("No appointments in this range."))

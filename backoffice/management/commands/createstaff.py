@@ -5,9 +5,11 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from backoffice.roles import CLINIC_MANAGER, RECEPTIONIST
 from backoffice.staff import staff_create
+from panda_project.commands import in_operator_language
 
 ROLE_NAMES = {"receptionist": RECEPTIONIST, "manager": CLINIC_MANAGER}
 PASSWORD_VARIABLE = "PANDA_STAFF_PASSWORD"
@@ -31,6 +33,7 @@ class Command(BaseCommand):
             help=f"Take the password from ${PASSWORD_VARIABLE} instead of asking for it.",
         )
 
+    @in_operator_language
     def handle(self, *args, username, role, email, interactive, **options):
         password = self._password(interactive)
         try:
@@ -39,15 +42,21 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
-        self.stdout.write(f"Created {user.username} ({ROLE_NAMES[role]}).")
+        self.stdout.write(
+            _("Created %(username)s (%(role)s).")
+            % {"username": user.username, "role": ROLE_NAMES[role]}
+        )
 
     def _password(self, interactive: bool) -> str:
         if not interactive:
             password = os.environ.get(PASSWORD_VARIABLE, "")
             if not password:
-                raise CommandError(f"--no-input needs the password in ${PASSWORD_VARIABLE}.")
+                raise CommandError(
+                    _("--no-input needs the password in $%(variable)s.")
+                    % {"variable": PASSWORD_VARIABLE}
+                )
             return password
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
-            raise CommandError("The two passwords differ.")
+        password = getpass.getpass(_("Password: "))
+        if password != getpass.getpass(_("Password (again): ")):
+            raise CommandError(_("The two passwords differ."))
         return password
