@@ -29,7 +29,10 @@ _NHS_LIKE = re.compile(
 )
 # Whatever stands where a patient is named in a URL, even when it is no valid NHS number.
 # (The admin's "/admin/patients/patient/…" names the model, not a patient.)
-_PATIENT_SEGMENT = re.compile(r"(/patients?/)(?!patient/)[^/?#\s\"']+", re.IGNORECASE)
+# A decoded path may hold spaces ("/patients/943 476 5919/"): digit groups after one are taken too.
+_PATIENT_SEGMENT = re.compile(
+    r"(/patients?/)(?!patient/)[^/?#\s\"']+(?:\s+[0-9][^/?#\s\"']*)*", re.IGNORECASE
+)
 # Query parameters whose values never identify anyone; every other value is masked.
 SAFE_QUERY_PARAMETERS = frozenset(
     {"limit", "offset", "ordering", "status", "clinician", "department", "format", "page"}

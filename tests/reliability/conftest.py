@@ -52,11 +52,11 @@ def postgresql_url():
 
 @pytest.fixture
 def servers(tmp_path):
-    """Make servers with ``servers(database_url, workers=4)``; all are stopped afterwards."""
+    """Make servers with ``servers(database_url, workers=4, **env)``; all are stopped afterwards."""
     started: list[Server] = []
 
-    def make(database_url: str, workers: int = 4) -> Server:
-        server = Server(database_url, tmp_path / f"server-{len(started)}.log", workers)
+    def make(database_url: str, workers: int = 4, **env: str) -> Server:
+        server = Server(database_url, tmp_path / f"server-{len(started)}.log", workers, **env)
         started.append(server)
         return server.start()
 

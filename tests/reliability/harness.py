@@ -46,10 +46,11 @@ def children(pid: int) -> list[int]:
 class Server:
     """One PANDA instance: bin/start with production settings on a free loopback port."""
 
-    def __init__(self, database_url: str, log_path: Path, workers: int = 4):
+    def __init__(self, database_url: str, log_path: Path, workers: int = 4, **env: str):
         self.database_url = database_url
         self.log_path = log_path
         self.workers = workers
+        self.extra_env = env
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -62,20 +63,24 @@ class Server:
 
     def environment(self) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PANDA_", "SECURE_"))}
-        return env | {
-            "PATH": f"{VENV_BIN}:{env.get('PATH', '')}",
-            "PYTHON": str(VENV_BIN / "python"),
-            "DJANGO_SETTINGS_MODULE": "panda_project.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            # Plain HTTP on loopback: there is no TLS-terminating proxy in front here.
-            "SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": self.database_url,
-            "BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": str(self.workers),
-            "PANDA_API_AUTH": "none",
-            "DEBUG": "false",
-        }
+        return (
+            env
+            | {
+                "PATH": f"{VENV_BIN}:{env.get('PATH', '')}",
+                "PYTHON": str(VENV_BIN / "python"),
+                "DJANGO_SETTINGS_MODULE": "panda_project.settings.production",
+                "SECRET_KEY": secrets.token_urlsafe(50),
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                # Plain HTTP on loopback: there is no TLS-terminating proxy in front here.
+                "SECURE_SSL_REDIRECT": "false",
+                "DATABASE_URL": self.database_url,
+                "BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(self.workers),
+                "PANDA_API_AUTH": "none",
+                "DEBUG": "false",
+            }
+            | self.extra_env
+        )
 
     def start(self, timeout: float = 120) -> "Server":
         log = self.log_path.open("ab")

@@ -54,7 +54,11 @@ def race_state_changes(servers: list, nhs_numbers: NHSNumbers, ids: dict) -> Cou
         response = send(
             requests.Session(), "POST", server.url(f"/api/v1/appointments/{appointment}/{action}/")
         )
-        return (response.status_code, response.json().get("code")) if response is not None else (None, None)
+        return (
+            (response.status_code, response.json().get("code"))
+            if response is not None
+            else (None, None)
+        )
 
     results = simultaneously(CLIENTS, act)
     final = session.get(servers[0].url(f"/api/v1/appointments/{appointment}/")).json()
@@ -74,7 +78,11 @@ def race_creates(servers: list, nhs_numbers: NHSNumbers) -> Counter:
         server = servers[index % len(servers)]
         body = patient(nhs_number, name=f"Claimant {index}")
         response = send(requests.Session(), "POST", server.url("/api/v1/patients/"), json=body)
-        return (response.status_code, response.json().get("code")) if response is not None else (None, None)
+        return (
+            (response.status_code, response.json().get("code"))
+            if response is not None
+            else (None, None)
+        )
 
     results = simultaneously(CLIENTS, create)
     assert Counter(status for status, _ in results) == {201: 1, 409: CLIENTS - 1}, results

@@ -79,6 +79,8 @@ def test_an_exception_logged_with_its_traceback_is_masked_too(log_output):
     [
         ("/api/v1/patients/9434765919/", "/api/v1/patients/***/"),
         ("/api/v1/patients/not-a-number/addresses/", "/api/v1/patients/***/addresses/"),
+        ("Not Found: /api/v1/patients/943 476 5919/", "Not Found: /api/v1/patients/***/"),
+        ("/fhir/R4/Patient/943 476 591 and more", "/fhir/R4/Patient/*** and more"),
         ("nhs 943 476 5919 and 943-476-5919", "nhs *** and ***"),
         ("at 2026-11-29 04:55:32, 12345678901 rows", "at 2026-11-29 04:55:32, 12345678901 rows"),
     ],
