@@ -5,6 +5,7 @@ figures under it. Clinic managers open it; it needs the view permission of
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from .charts import METRICS, report_lines, trend_chart
 from .forms import MissedReportForm
@@ -34,7 +35,7 @@ class MissedAppointmentsReportAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Missed appointments",
+            "title": gettext("Missed appointments"),
             "form": form,
         }
         if form.is_valid():

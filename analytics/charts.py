@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from .selectors import MissedReport
 
@@ -12,9 +13,9 @@ from .selectors import MissedReport
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 MAX_LINES = len(COLOURS)
 METRICS = {
-    "missed": "Missed appointments",
-    "missed_rate": "Missed rate (%)",
-    "minutes_lost": "Clinician minutes lost",
+    "missed": gettext_lazy("Missed appointments"),
+    "missed_rate": gettext_lazy("Missed rate (%)"),
+    "minutes_lost": gettext_lazy("Clinician minutes lost"),
 }
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48

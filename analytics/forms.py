@@ -1,6 +1,7 @@
 """The choices above the "Missed appointments" admin page."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from .charts import METRICS
 from .selectors import PERIODS
@@ -8,9 +9,17 @@ from .selectors import PERIODS
 
 class MissedReportForm(forms.Form):
     group_by = forms.ChoiceField(
-        label="Per", choices=[("department", "department"), ("clinician", "clinician")]
+        label=gettext_lazy("Per"),
+        choices=[
+            ("department", gettext_lazy("department")),
+            ("clinician", gettext_lazy("clinician")),
+        ],
     )
-    period = forms.ChoiceField(choices=[(p, p) for p in PERIODS], initial="month")
-    metric = forms.ChoiceField(label="Chart", choices=list(METRICS.items()), initial="missed")
-    first_day = forms.DateField(label="From", required=False, help_text="YYYY-MM-DD")
-    last_day = forms.DateField(label="To", required=False, help_text="YYYY-MM-DD")
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"), choices=[(p, p) for p in PERIODS], initial="month"
+    )
+    metric = forms.ChoiceField(
+        label=gettext_lazy("Chart"), choices=list(METRICS.items()), initial="missed"
+    )
+    first_day = forms.DateField(label=gettext_lazy("From"), required=False, help_text="YYYY-MM-DD")
+    last_day = forms.DateField(label=gettext_lazy("To"), required=False, help_text="YYYY-MM-DD")

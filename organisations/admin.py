@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from addresses.services import EDITABLE_FIELDS as ADDRESS_FIELDS
 from backoffice.admin_tools import ServiceAdminMixin
@@ -62,9 +63,9 @@ class SiteForm(ServiceModelForm):
     """A site with its one address, on one form, saved by one service call."""
 
     service_fields = ("name", "organisation")
-    line1 = forms.CharField(label="Address line 1", max_length=255)
-    line2 = forms.CharField(label="Address line 2", max_length=255, required=False)
-    line3 = forms.CharField(label="Address line 3", max_length=255, required=False)
+    line1 = forms.CharField(label=gettext_lazy("Address line 1"), max_length=255)
+    line2 = forms.CharField(label=gettext_lazy("Address line 2"), max_length=255, required=False)
+    line3 = forms.CharField(label=gettext_lazy("Address line 3"), max_length=255, required=False)
     town = forms.CharField(max_length=120)
     county = forms.CharField(max_length=120, required=False)
     postcode = forms.CharField(max_length=16)
@@ -111,7 +112,7 @@ class SiteAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("addresses")
 
-    @admin.display(description="Postcode")
+    @admin.display(description=gettext_lazy("Postcode"))
     def postcode(self, site):
         address = site.address
         return address.postcode if address else "-"

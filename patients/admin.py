@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.models import Address
@@ -44,7 +45,9 @@ class PatientForm(ServiceModelForm):
     service_fields = EDITABLE_FIELDS
     # Typed values may be longer than their stored form ("943 476 5919", " sw1a  1aa"): the
     # service normalises, then validates, as it does for the API.
-    nhs_number = forms.CharField(label="NHS number", max_length=64, help_text="Spaced or not.")
+    nhs_number = forms.CharField(
+        label=gettext_lazy("NHS number"), max_length=64, help_text=gettext_lazy("Spaced or not.")
+    )
     postcode = forms.CharField(max_length=32)
     phone = forms.CharField(max_length=32, required=False)
 
@@ -94,7 +97,7 @@ class PatientAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_display_links = ("nhs_number_spaced", "name")
     # The search is patient_search; naming a field here turns the search box on.
     search_fields = ("name_search",)
-    search_help_text = "An NHS number (spaced or not), a postcode, or part of a name."
+    search_help_text = gettext_lazy("An NHS number (spaced or not), a postcode, or part of a name.")
     list_per_page = 50
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
@@ -115,7 +118,7 @@ class PatientAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         ("registered", lambda p: local_iso(p.created_at)),
     )
 
-    @admin.display(description="NHS number", ordering="nhs_number")
+    @admin.display(description=gettext_lazy("NHS number"), ordering="nhs_number")
     def nhs_number_spaced(self, patient):
         return format_identifier(patient.nhs_number)
 
@@ -140,11 +143,11 @@ class PatientHistoryAdmin(admin.ModelAdmin):
     )
     list_filter = ("history_type",)
     search_fields = ("nhs_number",)
-    search_help_text = "An NHS number, spaced or not."
+    search_help_text = gettext_lazy("An NHS number, spaced or not.")
     date_hierarchy = None
     list_select_related = ("history_user",)
 
-    @admin.display(description="When", ordering="history_date")
+    @admin.display(description=gettext_lazy("When"), ordering="history_date")
     def history_date_local(self, record):
         return local_time(record.history_date)
 
