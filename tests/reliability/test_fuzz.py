@@ -79,6 +79,7 @@ def test_the_api_conforms_to_its_schema_under_fuzzing(database_url, servers, tmp
             str(tmp_path / "schemathesis"),
         ],
         cwd=ROOT,
+        env=os.environ | {"SCHEMATHESIS_HOOKS": "tests.reliability.fuzz_hooks"},
         capture_output=True,
         text=True,
         timeout=900,
