@@ -81,7 +81,18 @@ def _validate(appointment: Appointment) -> None:
     values = normalise_fields({"postcode": appointment.postcode}, {"postcode": normalise_postcode})
     appointment.postcode = values["postcode"]
     _validate_times(appointment)
-    appointment.full_clean(validate_unique=False)
+    # Two checks of full_clean() are skipped, each a query per check and most of the cost of
+    # recording an appointment: that a related row loaded from the database exists, and the
+    # CheckConstraints, which the rules above (positive duration, end derived from it, states
+    # and stamps set here) always satisfy. The database enforces both on every write regardless.
+    loaded = [
+        name
+        for name in ("patient", "clinician", "department")
+        if (related := getattr(appointment, name, None)) is not None
+        and related.pk is not None
+        and not related._state.adding
+    ]
+    appointment.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
