@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import ijson
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -34,7 +34,11 @@ from patients.services import patient_create, patient_normalise, patient_update
 
 from .durations import parse_duration_text
 from .models import Appointment, State, Status
-from .services import appointment_record
+from .services import appointment_record, appointment_record_many, appointment_record_prepare
+
+# Rows validated and inserted together: large enough to amortise the queries, small enough that
+# memory stays flat whatever the file's size.
+BATCH_SIZE = 1000
 
 PATIENT_KEYS = ("nhs_number", "name", "date_of_birth", "postcode")
 APPOINTMENT_KEYS = (
@@ -189,13 +193,7 @@ def _appointment_row(row, now: dt.datetime) -> str:
     if existing is None:
         appointment_record(**values)
         return "created"
-    differences = _differences(existing, values)
-    if differences:
-        raise RowError(
-            _("An appointment with this id exists with different %(fields)s.")
-            % {"fields": ", ".join(differences)}
-        )
-    return "unchanged"
+    return _unchanged_or_refused(existing, values)
 
 
 def _field(name: str, parse, value: str):
@@ -225,8 +223,145 @@ def _normalised(normalise, value):
         return None
 
 
-def import_appointments(rows: Iterable, now: dt.datetime | None = None) -> ImportReport:
+def import_appointments(
+    rows: Iterable, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE
+) -> ImportReport:
+    """Import appointment rows in batches: each batch looks its patients and ids up in a few
+    queries, validates every row through ``appointment_record_prepare`` and inserts the valid
+    new ones in one statement. A row that names a clinician or department not seen before goes
+    through the row-by-row path, so that a refused row leaves no clinician behind."""
     now = now or timezone.now()
-    return _import_rows(
-        rows, ImportReport("appointments"), lambda row: _appointment_row(row, now), _key("id")
-    )
+    report = ImportReport("appointments")
+    batch = _AppointmentBatch(report, now)
+    for number, row in enumerate(rows, start=1):
+        batch.add(number, row)
+        if len(batch) >= batch_size:
+            batch.flush()
+    batch.flush()
+    return report
+
+
+class _AppointmentBatch:
+    """Rows waiting to be validated and inserted together; clinicians and departments by name
+    are remembered for the whole import."""
+
+    def __init__(self, report: ImportReport, now: dt.datetime):
+        self.report, self.now = report, now
+        self.rows: list[tuple[int, object]] = []
+        self.clinicians: dict[str, object] = {}
+        self.departments: dict[str, object] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, number: int, row) -> None:
+        self.rows.append((number, row))
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return
+        texts = [row for _, row in rows if isinstance(row, dict)]
+        numbers = {
+            identifier_or_none(r["patient"]) for r in texts if isinstance(r.get("patient"), str)
+        }
+        patients = Patient.objects.in_bulk([n for n in numbers if n], field_name="nhs_number")
+        ids = [_uuid_or_none(r.get("id")) for r in texts]
+        existing = Appointment.objects.in_bulk([i for i in ids if i])
+        pending: dict[uuid.UUID, tuple[int, str, Appointment]] = {}
+        for number, row in rows:
+            key = _key("id")(row)
+            try:
+                values = self._values(row, patients)
+                if values is None:  # a new clinician or department: one row at a time
+                    self._insert(pending)
+                    pending = {}
+                    self._one_row(number, row, key)
+                    stored = Appointment.objects.filter(pk=_uuid_or_none(row["id"])).first()
+                    if stored is not None:  # so that a later row with its id compares with it
+                        existing[stored.pk] = stored
+                    continue
+                stored = existing.get(values["id"]) or pending.get(values["id"], (0, "", None))[2]
+                if stored is not None:
+                    self.report.counts[_unchanged_or_refused(stored, values)] += 1
+                    continue
+                appointment = appointment_record_prepare(**values)
+            except (RowError, ValidationError, Conflict) as error:
+                self.report.reject(number, key, _reason(error))
+                continue
+            pending[appointment.id] = (number, key, appointment)
+        self._insert(pending)
+
+    def _values(self, row, patients: dict) -> dict | None:
+        """The row's values for the service, or None if it names someone not yet stored."""
+        row = _require(row, APPOINTMENT_KEYS)
+        appointment_id = _uuid_or_none(row["id"])
+        if appointment_id is None:
+            raise RowError(_("id: Must be a valid UUID."))
+        if row["status"] not in IMPORTED_STATE:
+            raise RowError(_("status: Must be active, attended, cancelled or missed."))
+        patient = patients.get(identifier_or_none(row["patient"]) or "")
+        if patient is None:
+            raise RowError(_("patient: No patient has this NHS number."))
+        clinician = self.clinicians.get(row["clinician"].strip())
+        department = self.departments.get(row["department"].strip())
+        if clinician is None or department is None:
+            return None
+        return {
+            "id": appointment_id,
+            "patient": patient,
+            "status": row["status"],
+            "starts_at": _field("time", parse_aware_datetime, row["time"]),
+            "duration": _field("duration", parse_duration_text, row["duration"]),
+            "clinician": clinician,
+            "department": department,
+            "postcode": row["postcode"],
+            "now": self.now,
+        }
+
+    def _one_row(self, number: int, row, key: str) -> None:
+        try:
+            with transaction.atomic():
+                self.report.counts[_appointment_row(row, self.now)] += 1
+        except (RowError, ValidationError, Conflict) as error:
+            self.report.reject(number, key, _reason(error))
+            return
+        name, department = row["clinician"].strip(), row["department"].strip()
+        self.clinicians[name] = clinician_get_or_create(name=name)
+        self.departments[department] = department_get_or_create(name=department)
+
+    def _insert(self, pending: dict) -> None:
+        if not pending:
+            return
+        try:
+            appointment_record_many([appointment for _, _, appointment in pending.values()])
+        except IntegrityError:
+            # Another writer took one of these ids meanwhile: find out which, row by row.
+            for number, key, appointment in pending.values():
+                try:
+                    appointment_record_many([appointment])
+                except IntegrityError:
+                    self.report.reject(
+                        number, key, _("An appointment with this id already exists.")
+                    )
+                else:
+                    self.report.counts["created"] += 1
+            return
+        self.report.counts["created"] += len(pending)
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _unchanged_or_refused(existing: Appointment, values: dict) -> str:
+    differences = _differences(existing, values)
+    if differences:
+        raise RowError(
+            _("An appointment with this id exists with different %(fields)s.")
+            % {"fields": ", ".join(differences)}
+        )
+    return "unchanged"

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
@@ -205,8 +206,7 @@ def appointment_delete(*, appointment: Appointment) -> None:
     appointment.delete()
 
 
-@transaction.atomic
-def appointment_record(
+def appointment_record_prepare(
     *,
     id: uuid.UUID,
     patient: Patient,
@@ -218,7 +218,8 @@ def appointment_record(
     postcode: str,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Record an appointment from another system in any status, as the import does.
+    """Validate an appointment from another system, in any status, as the import records it:
+    the unsaved appointment, or ValidationError / Conflict. Nothing is written.
 
     The exchange format has no attendance or cancellation time, so an imported attended or
     cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
@@ -257,5 +258,21 @@ def appointment_record(
         raise ValidationError(
             {"status": ValidationError(_("Unknown status."), code="invalid_choice")}
         )
+    return appointment
+
+
+@transaction.atomic
+def appointment_record(**values) -> Appointment:
+    """Record an appointment from another system in any status, as the import does (see
+    ``appointment_record_prepare`` for the rules)."""
+    appointment = appointment_record_prepare(**values)
     _insert(appointment)
     return appointment
+
+
+@transaction.atomic
+def appointment_record_many(appointments: list[Appointment]) -> None:
+    """Insert appointments that ``appointment_record_prepare`` accepted, in one statement, with
+    their history rows. An id that already exists raises IntegrityError and inserts none."""
+    # The change reason is what a single save() outside the API records: "".
+    bulk_create_with_history(appointments, Appointment, batch_size=500, default_change_reason="")
