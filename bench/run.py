@@ -196,6 +196,8 @@ def server_env(url: str, port: int) -> dict:
         BIND=f"127.0.0.1:{port}",
         # Access lines cost a write per request; the floor writes none either.
         GUNICORN_ACCESS_LOG="",
+        # A rate limit would turn a load test into a test of the rate limit.
+        PANDA_API_THROTTLE_RATE="",
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -338,7 +340,7 @@ GET_PATHS = {
 
 
 def _next_post_body(patient_model) -> int:
-    from bench.seed import POST_NHS_START
+    from bench.fakedata import POST_NHS_START
 
     highest = (
         patient_model.objects.filter(nhs_number__gte=str(POST_NHS_START))
@@ -379,7 +381,8 @@ def count_queries(plan: Plan) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.seed import future_appointments, nhs_numbers
+    from bench.fakedata import nhs_numbers
+    from bench.seed import future_appointments
 
     client = Client(HTTP_X_FORWARDED_PROTO="https")
     (cancel_id,) = future_appointments(1, seed=10_000)

@@ -1,0 +1,180 @@
+"""How PANDA's reads scale: the same calls on a small and a large database, in process.
+
+    python bench/scale.py --patients 1000000 --appointments 2000000
+
+Seeds (or reuses) both databases (SQLite under bench/data/, or PostgreSQL databases named after
+DATABASE_URL's with the size appended), then times each call through Django's test client with
+the production settings: the median of --repeat calls after a warm-up. Writes
+bench/results/scale-<database>.json and .md and prints the table.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import DATA, RESULTS, SECRET  # noqa: E402
+
+WINDOW_DAYS = 7
+
+
+def database_url(patients: int, appointments: int) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        base, _, name = url.rpartition("/")
+        return f"{base}/{name.split('?')[0]}_scale_{patients}_{appointments}"
+    DATA.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DATA / f'scale-{patients}-{appointments}.sqlite3'}"
+
+
+def measure(args) -> dict:
+    """Runs in a child process configured for one database."""
+    from bench.run import ensure_database, setup_django
+
+    setup_django(args.url)
+    ensure_database(args.url, argparse.Namespace(reuse=True, **vars(args)))
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from panda_project.api.pagination import CursorPagination
+    from patients.models import Patient
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    rng = random.Random(1)
+    total = Patient.objects.count()
+    first_id = Patient.objects.order_by("id").values_list("id", flat=True).first()
+    numbers = [
+        number
+        for number in (
+            Patient.objects.filter(id=first_id + rng.randrange(total))
+            .values_list("nhs_number", flat=True)
+            .first()
+            for _ in range(args.repeat + 5)
+        )
+        if number
+    ]
+    deep = int(total * 0.9)
+    deep_id = Patient.objects.order_by("id").values_list("id", flat=True)[deep]
+    from rest_framework.pagination import Cursor
+
+    paginator = CursorPagination()
+    paginator.base_url = "/api/v1/patients/"
+    deep_cursor = paginator.encode_cursor(Cursor(offset=0, reverse=False, position=str(deep_id)))
+    now = timezone.now()
+    after = (now - dt.timedelta(days=60)).isoformat().replace("+", "%2B")
+    before = (now - dt.timedelta(days=60 - WINDOW_DAYS)).isoformat().replace("+", "%2B")
+    window = f"status=missed&starts_after={after}&starts_before={before}"
+    calls = {
+        "get_patient": lambda i: f"/api/v1/patients/{numbers[i % len(numbers)]}/",
+        "list_page_1 (limit/offset, with count)": lambda i: "/api/v1/patients/",
+        "list_page_1 (cursor)": lambda i: "/api/v1/patients/?cursor=",
+        f"appointments missed in {WINDOW_DAYS} days (limit/offset)": lambda i: (
+            f"/api/v1/appointments/?{window}"
+        ),
+        f"appointments missed in {WINDOW_DAYS} days (cursor)": lambda i: (
+            f"/api/v1/appointments/?{window}&cursor="
+        ),
+        "name search 'olivia smi' (limit/offset)": lambda i: "/api/v1/patients/?name=olivia+smi",
+        "name search 'olivia smi' (cursor)": lambda i: "/api/v1/patients/?name=olivia+smi&cursor=",
+        "page at 90% depth (offset)": lambda i: f"/api/v1/patients/?offset={deep}",
+        "page at 90% depth (cursor)": lambda i: deep_cursor,
+    }
+    timings = {}
+    for name, path in calls.items():
+        for i in range(3):
+            response = client.get(path(i))
+            assert response.status_code == 200, (name, response.status_code, response.content)
+        samples = []
+        for i in range(args.repeat):
+            started = time.perf_counter()
+            client.get(path(i))
+            samples.append((time.perf_counter() - started) * 1000)
+        timings[name] = statistics.median(samples)
+    connection.close()
+    return {"patients": total, "vendor": connection.vendor, "ms": timings}
+
+
+def run_child(url: str, patients: int, appointments: int, repeat: int) -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--measure",
+        url,
+        f"--patients={patients}",
+        f"--appointments={appointments}",
+        f"--repeat={repeat}",
+    ]
+    output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if output.returncode:
+        sys.stderr.write(output.stderr)
+        raise SystemExit(f"measuring {url} failed")
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--patients", type=int, default=1_000_000)
+    parser.add_argument("--appointments", type=int, default=2_000_000)
+    parser.add_argument("--small-patients", type=int, default=10_000)
+    parser.add_argument("--small-appointments", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        args.url = args.measure
+        del args.measure
+        print(json.dumps(measure(args)))
+        return 0
+    small = run_child(
+        database_url(args.small_patients, args.small_appointments),
+        args.small_patients,
+        args.small_appointments,
+        args.repeat,
+    )
+    large = run_child(
+        database_url(args.patients, args.appointments),
+        args.patients,
+        args.appointments,
+        args.repeat,
+    )
+    lines = [
+        f"{large['vendor']}: {small['patients']:,} vs {large['patients']:,} patients "
+        f"(median of {args.repeat} calls through the test client, production settings).",
+        "",
+        "| Call | small ms | large ms | large/small |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, ms in large["ms"].items():
+        lines.append(
+            f"| {name} | {small['ms'][name]:.2f} | {ms:.2f} | {ms / small['ms'][name]:.1f} |"
+        )
+    offset, cursor = "page at 90% depth (offset)", "page at 90% depth (cursor)"
+    page_1 = large["ms"]["list_page_1 (limit/offset, with count)"]
+    lines += [
+        "",
+        f"Deep page / page 1 on the large database: offset {large['ms'][offset] / page_1:.1f}×, "
+        f"cursor {large['ms'][cursor] / large['ms']['list_page_1 (cursor)']:.1f}× "
+        "(against page 1 of the same kind).",
+    ]
+    table = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = f"scale-{large['vendor']}"
+    (RESULTS / f"{name}.json").write_text(json.dumps({"small": small, "large": large}, indent=2))
+    (RESULTS / f"{name}.md").write_text(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("SECRET_KEY", SECRET)
+    sys.exit(main())
