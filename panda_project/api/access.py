@@ -9,6 +9,7 @@ The classes read the settings on every request, so that a test can switch modes.
 """
 
 from django.conf import settings
+from drf_spectacular import authentication as schema_authentication
 from rest_framework import authentication, permissions, throttling
 
 API_AUTH_MODES = ("none", "token")
@@ -57,3 +58,20 @@ class APIRateThrottle(throttling.SimpleRateThrottle):
         authenticated = bool(user and user.is_authenticated)
         ident = f"user-{user.pk}" if authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class _DocumentedInTokenMode:
+    """The OpenAPI schema asks for credentials only when the API demands them."""
+
+    priority = 1
+
+    def get_security_requirement(self, auto_schema):
+        return super().get_security_requirement(auto_schema) if api_auth_required() else None
+
+
+class TokenScheme(_DocumentedInTokenMode, schema_authentication.TokenScheme):
+    target_class = "panda_project.api.access.TokenAuthentication"
+
+
+class SessionScheme(_DocumentedInTokenMode, schema_authentication.SessionScheme):
+    target_class = "panda_project.api.access.SessionAuthentication"

@@ -104,3 +104,20 @@ class TestThrottling:
             api.get(URL, REMOTE_ADDR="192.0.2.1")
         assert api.get(URL, REMOTE_ADDR="192.0.2.1").status_code == 429
         assert api.get(URL, REMOTE_ADDR="192.0.2.2").status_code == 200
+
+
+def schema_security(client) -> list:
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    return schema["paths"]["/api/v1/patients/"]["get"].get("security", [])
+
+
+def test_the_schema_asks_for_no_credentials_in_trusted_network_mode(client):
+    assert schema_security(client) == []
+
+
+def test_the_schema_documents_token_and_session_credentials_in_token_mode(settings, clerk):
+    settings.PANDA_API_AUTH = "token"
+    client = APIClient()
+    token = Token.objects.create(user=clerk)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert schema_security(client) == [{"tokenAuth": []}, {"cookieAuth": []}]

@@ -33,6 +33,13 @@ def manage(*args, **env):
 def test_check_deploy_reports_no_issues():
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+    # Only the HSTS preload reminder is silenced, while preloading is not chosen.
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_check_deploy_has_nothing_to_silence_once_hsts_preload_is_chosen():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", SECURE_HSTS_PRELOAD="true")
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
