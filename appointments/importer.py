@@ -30,7 +30,12 @@ from panda_project.exceptions import Conflict
 from panda_project.timestamps import parse_aware_datetime
 from patients.identifiers import identifier_or_none
 from patients.models import Patient
-from patients.services import patient_create, patient_normalise, patient_update
+from patients.services import (
+    patient_create,
+    patient_create_many,
+    patient_normalise,
+    patient_update,
+)
 
 from .durations import parse_duration_text
 from .models import Appointment, State, Status
@@ -115,8 +120,10 @@ def _require(row, keys: tuple[str, ...]) -> dict:
     return row
 
 
-def _import_rows(rows: Iterable, report: ImportReport, import_row, key_of) -> ImportReport:
-    for number, row in enumerate(rows, start=1):
+def _import_rows(
+    rows: Iterable, report: ImportReport, import_row, key_of, start: int = 1
+) -> ImportReport:
+    for number, row in enumerate(rows, start=start):
         try:
             with transaction.atomic():
                 report.counts[import_row(row)] += 1
@@ -159,8 +166,77 @@ def _is_date(value: str) -> bool:
         return False
 
 
-def import_patients(rows: Iterable) -> ImportReport:
-    return _import_rows(rows, ImportReport("patients"), _patient_row, _key("nhs_number"))
+def import_patients(rows: Iterable, batch_size: int = BATCH_SIZE) -> ImportReport:
+    """Import patient rows in batches: new patients are validated by ``patient_normalise`` and
+    inserted together; a row for a stored (or repeated) NHS number goes row by row, to be
+    compared and updated through ``patient_update``."""
+    report = ImportReport("patients")
+    batch: list[tuple[int, object]] = []
+    for number, row in enumerate(rows, start=1):
+        batch.append((number, row))
+        if len(batch) >= batch_size:
+            _patient_batch(batch, report)
+            batch = []
+    _patient_batch(batch, report)
+    return report
+
+
+def _patient_batch(rows: list, report: ImportReport) -> None:
+    compact = {number: _compact_nhs_number(row) for number, row in rows}
+    known = set(
+        Patient.objects.filter(nhs_number__in={n for n in compact.values() if n}).values_list(
+            "nhs_number", flat=True
+        )
+    )
+    new: dict[str, tuple[int, str, Patient]] = {}
+    for number, row in rows:
+        key = _key("nhs_number")(row)
+        if compact[number] in known or compact[number] in new:
+            _insert_patients(new, report)
+            new = {}
+            known.add(compact[number])
+            _import_rows([row], report, _patient_row, _key("nhs_number"), start=number)
+            continue
+        try:
+            patient = _new_patient(row)
+        except (RowError, ValidationError, Conflict) as error:
+            report.reject(number, key, _reason(error))
+            continue
+        new[patient.nhs_number] = (number, key, patient)
+    _insert_patients(new, report)
+
+
+def _compact_nhs_number(row) -> str | None:
+    value = row.get("nhs_number") if isinstance(row, dict) else None
+    return identifier_or_none(value) if isinstance(value, str) else None
+
+
+def _new_patient(row) -> Patient:
+    row = _require(row, PATIENT_KEYS)
+    date_of_birth = parse_date(row["date_of_birth"]) if _is_date(row["date_of_birth"]) else None
+    if date_of_birth is None:
+        raise RowError(_("date_of_birth: Enter a valid date, YYYY-MM-DD."))
+    patient = Patient(**{key: row[key] for key in PATIENT_KEYS} | {"date_of_birth": date_of_birth})
+    patient_normalise(patient)
+    return patient
+
+
+def _insert_patients(new: dict, report: ImportReport) -> None:
+    if not new:
+        return
+    try:
+        patient_create_many([patient for _, _, patient in new.values()])
+    except IntegrityError:
+        # Another writer registered one of these meanwhile: find out which, row by row.
+        for number, key, patient in new.values():
+            try:
+                patient_create_many([patient])
+            except IntegrityError:
+                report.reject(number, key, _("A patient with this NHS number already exists."))
+            else:
+                report.counts["created"] += 1
+        return
+    report.counts["created"] += len(new)
 
 
 def _key(name: str):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from panda_project.exceptions import Conflict
@@ -11,7 +12,7 @@ from panda_project.services import normalise_fields
 
 from .identifiers import normalise_identifier
 from .models import Patient
-from .names import clean_name
+from .names import clean_name, name_search_key
 from .phones import normalise_phone
 
 NORMALISERS = {
@@ -87,3 +88,12 @@ def patient_update(*, patient: Patient, **changes) -> Patient:
 def patient_delete(*, patient: Patient) -> None:
     """Delete a patient with their appointments and addresses."""
     patient.delete()
+
+
+@transaction.atomic
+def patient_create_many(patients: list[Patient]) -> None:
+    """Insert new patients that ``patient_normalise`` accepted, with their history rows, in one
+    statement (the import). A duplicate NHS number raises IntegrityError and inserts none."""
+    for patient in patients:
+        patient.name_search = name_search_key(patient.name)  # as Patient.save() derives it
+    bulk_create_with_history(patients, Patient, batch_size=500, default_change_reason="")

@@ -76,3 +76,29 @@ def test_unknown_patients_and_bad_ids_are_rejected_in_a_batch():
     report = import_appointments(rows, batch_size=1000)
     assert report.counts["created"] == 1
     assert [number for number, _, _ in report.rejected] == [1, 2]
+
+
+def _patient_row(nhs_number: str, **overrides) -> dict:
+    row = {"nhs_number": nhs_number, "name": "Siân O'Brien", "date_of_birth": "1985-03-14"}
+    return row | {"postcode": "sw1a1aa"} | overrides
+
+
+@pytest.mark.parametrize("batch_size", [1, 1000])
+def test_new_patients_are_created_searchable_and_audited_in_a_batch(api, batch_size):
+    from appointments.importer import import_patients
+    from patients.models import Patient
+
+    rows = [
+        _patient_row("943 476 5919"),
+        _patient_row("9434765910"),  # bad check digit
+        _patient_row("9434765919", name="Siân O'Brien-Jones"),  # the same patient, renamed
+        _patient_row("401 023 2137", postcode="nowhere"),
+    ]
+    report = import_patients(rows, batch_size=batch_size)
+    assert (report.counts["created"], report.counts["updated"]) == (1, 1)
+    assert [number for number, _, _ in report.rejected] == [2, 4]
+    patient = Patient.objects.get()
+    assert (patient.name, patient.postcode) == ("Siân O'Brien-Jones", "SW1A 1AA")
+    assert patient.history.count() == 2
+    found = api.get("/api/v1/patients/", {"name": "sian obrien"}).json()["results"]
+    assert [row["nhs_number"] for row in found] == ["9434765919"]
