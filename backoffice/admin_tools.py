@@ -14,6 +14,7 @@ from django.db import DatabaseError, connections, router, transaction
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from panda_project.exceptions import Conflict
@@ -23,8 +24,8 @@ def local_time(value: dt.datetime | None) -> str:
     """ "Tue 4 Jun 2030 16:30 BST": the clinic's local time, with its zone."""
     if value is None:
         return "-"
-    local = timezone.localtime(value)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M %Z}"
+    # Django's date format, not strftime: the day and month names follow the page's language.
+    return date_format(timezone.localtime(value), "D j M Y H:i T")
 
 
 def local_iso(value: dt.datetime | None) -> str:

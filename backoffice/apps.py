@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class BackofficeConfig(AppConfig):
     """The staff's side of PANDA: the admin site, the staff roles and their commands."""
 
     name = "backoffice"
-    verbose_name = "PANDA back office"
+    verbose_name = gettext_lazy("PANDA back office")
 
     def ready(self):
         from django.db.models.signals import post_migrate
