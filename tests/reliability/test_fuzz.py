@@ -13,7 +13,7 @@ from .conftest import report, seed
 from .harness import ROOT, VENV_BIN
 
 pytestmark = pytest.mark.slow
-MAX_EXAMPLES = int(os.environ.get("PANDA_FUZZ_EXAMPLES", "15"))
+MAX_EXAMPLES = int(os.environ.get("PANDA_FUZZ_EXAMPLES", "10"))
 SEED = 20261129
 CHECKS = ",".join(
     [
