@@ -76,21 +76,29 @@ def setup_django(url: str) -> None:
 
 
 def ensure_database(url: str, args) -> None:
-    """Create the PostgreSQL database if needed, migrate, and seed unless reusing."""
+    """Start from an empty database (unless reusing one of the right size), migrate and seed.
+
+    The old one is dropped rather than emptied: deleting through the ORM would load every row
+    (the audit trail's signals forbid a fast delete), and the POSTs of earlier runs add many."""
+    fresh = not (args.reuse and _seeded_size(url) >= args.patients)
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         name = url.rsplit("/", 1)[1].split("?")[0]
         with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            if fresh:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if not exists.fetchone():
                 admin.execute(f'CREATE DATABASE "{name}"')
+    elif fresh:
+        path = Path(url.removeprefix("sqlite:///"))
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from patients.models import Patient
-
-    if args.reuse and Patient.objects.count() >= args.patients:
+    if not fresh:
         print(f"Reusing the seeded database ({url}).")
         return
     from bench.seed import seed
@@ -101,6 +109,25 @@ def ensure_database(url: str, args) -> None:
         f"Seeded {args.patients:,} patients and {args.appointments:,} appointments "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def _seeded_size(url: str) -> int:
+    """How many patients the database holds, 0 if it does not exist yet."""
+    try:
+        if url.startswith(("postgres://", "postgresql://")):
+            import psycopg
+
+            with psycopg.connect(url, connect_timeout=5) as connection:
+                return connection.execute("SELECT COUNT(*) FROM patients_patient").fetchone()[0]
+        import sqlite3
+
+        path = url.removeprefix("sqlite:///")
+        if not Path(path).exists():
+            return 0
+        with sqlite3.connect(path) as connection:
+            return connection.execute("SELECT COUNT(*) FROM patients_patient").fetchone()[0]
+    except Exception:  # no database or no table yet: seed it
+        return 0
 
 
 def free_port() -> int:
