@@ -145,8 +145,9 @@ def test_sql_and_html_shaped_names_are_stored_verbatim(api, valid, text):
     assert response.json()["name"] == text
     assert Patient.objects.get(nhs_number=NEW_NHS_NUMBER).name == text
     assert api.get(f"{URLS['patients']}{NEW_NHS_NUMBER}/").json()["name"] == text
-    found = api.get(URLS["patients"], {"name": text}).json()["results"]
-    assert [patient["nhs_number"] for patient in found] == [NEW_NHS_NUMBER]
+    # The search key of such text can be short ("or", "s"), so other patients may match too.
+    found = api.get(URLS["patients"], {"name": text, "limit": 100}).json()["results"]
+    assert NEW_NHS_NUMBER in [patient["nhs_number"] for patient in found]
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT)
