@@ -7,19 +7,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 _PLACEHOLDER = "0PANDA0LINK0"
+# Placeholders for routes that take only a UUID or only digits; each occurs in no other part
+# of a URL.
+UUID_PLACEHOLDER = "f0f0f0f0-f0f0-4f0f-8f0f-f0f0f0f0f0f0"
+DIGITS_PLACEHOLDER = "9876543219876543210"
 # Values that reverse() and build_absolute_uri() would leave exactly as they are.
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
-def link_builder(context: dict, view_name: str, kwarg: str):
+def link_builder(context: dict, view_name: str, kwarg: str, placeholder: str = _PLACEHOLDER):
     """A function ``value -> absolute URL of view_name with kwarg=value``, cached in the
-    serializer ``context`` (one per request) and equal to reverse() + build_absolute_uri()."""
+    serializer ``context`` (one per request) and equal to reverse() + build_absolute_uri().
+    ``placeholder`` must match the URL pattern of ``kwarg`` (a UUID for a UUID route)."""
     cache = context.setdefault("_links", {})
     key = (view_name, kwarg)
     if key not in cache:
         request = context["request"]
-        template = request.build_absolute_uri(reverse(view_name, kwargs={kwarg: _PLACEHOLDER}))
-        prefix, suffix = template.split(_PLACEHOLDER)
+        template = request.build_absolute_uri(reverse(view_name, kwargs={kwarg: placeholder}))
+        prefix, suffix = template.split(placeholder)
 
         def build(value) -> str:
             value = str(value)
