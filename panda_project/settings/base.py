@@ -62,9 +62,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language of each response, from Accept-Language (English when none is shipped). Before
     # the size limit, so that a 413 is in the client's language too; it uses no session.
+    # Before anything that may answer early (the size limit), so that every answer a browser
+    # on an allowed origin gets carries the CORS headers it needs to read it.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "panda_project.middleware.RequestSizeLimitMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -32,6 +32,14 @@ def test_a_configured_origin_may_call_the_api_and_no_other(api, settings):
     assert "Access-Control-Allow-Origin" not in other
 
 
+def test_a_body_refused_as_too_large_is_readable_by_a_configured_origin(api, settings):
+    settings.CORS_ALLOWED_ORIGINS = [APP]
+    body = {"name": "x" * (1024 * 1024 + 1)}
+    response = api.post(URL, body, HTTP_ORIGIN=APP)
+    assert response.status_code == 413
+    assert response["Access-Control-Allow-Origin"] == APP
+
+
 def test_cors_never_applies_outside_the_api(client, settings):
     settings.CORS_ALLOWED_ORIGINS = [APP]
     response = client.get("/admin/login/", HTTP_ORIGIN=APP)
