@@ -2,7 +2,7 @@
 
 from django.db import models, transaction
 
-from panda_project.services import normalise_fields
+from panda_project.services import apply_changes, normalise_fields
 
 from .models import Address
 from .postcodes import normalise_postcode
@@ -31,10 +31,7 @@ def address_create(*, owner: models.Model, **fields) -> Address:
 
 @transaction.atomic
 def address_update(*, address: Address, **changes) -> Address:
-    for field, value in changes.items():
-        if field not in EDITABLE_FIELDS:
-            raise TypeError(f"address_update() got an unexpected field {field!r}")
-        setattr(address, field, value)
+    apply_changes(address, changes, EDITABLE_FIELDS, "address_update")
     address_normalise(address)
     address.save()
     return address

@@ -23,7 +23,7 @@ from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
 from panda_project.exceptions import Conflict
 from panda_project.history import history_record_change
-from panda_project.services import normalise_fields
+from panda_project.services import apply_changes, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
 
@@ -151,13 +151,9 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     Cancelled, attended and missed appointments are history and cannot be edited (Conflict).
     """
     now = now or timezone.now()
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"appointment_update() got unexpected fields {sorted(unknown)}")
     if appointment.status_at(now) != Status.ACTIVE:
         raise _refusal(appointment, now)
-    for field, value in changes.items():
-        setattr(appointment, field, value)
+    apply_changes(appointment, changes, EDITABLE_FIELDS, "appointment_update")
     _validate(appointment)
     _refuse_ended(appointment, now)
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Organisation, Site
 from panda_project.exceptions import Conflict
-from panda_project.services import normalise_fields
+from panda_project.services import apply_changes, normalise_fields
 
 from .models import Clinician, Department, Membership
 from .registrations import normalise_registration_number
@@ -147,12 +147,8 @@ def membership_create(
 @transaction.atomic
 def membership_update(*, membership: Membership, **changes) -> Membership:
     """Change a spell: most often, set ``ended_on`` when the clinician leaves."""
-    unknown = set(changes) - set(MEMBERSHIP_FIELDS)
-    if unknown:
-        raise TypeError(f"membership_update() got unexpected fields {sorted(unknown)}")
     Clinician.objects.select_for_update().filter(pk=membership.clinician_id).first()
-    for field, value in changes.items():
-        setattr(membership, field, value)
+    apply_changes(membership, changes, MEMBERSHIP_FIELDS, "membership_update")
     return _save_membership(membership)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from addresses.services import address_create, address_update
 from panda_project.exceptions import Conflict
-from panda_project.services import normalise_fields
+from panda_project.services import apply_changes, normalise_fields
 
 from .models import Organisation, Site
 from .ods import normalise_ods_code
@@ -59,7 +59,7 @@ def organisation_create(*, name: str, ods_code: str | None = None) -> Organisati
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, **changes) -> Organisation:
-    _apply(organisation, changes, ORGANISATION_FIELDS, "organisation_update")
+    apply_changes(organisation, changes, ORGANISATION_FIELDS, "organisation_update")
     return _save_organisation(organisation)
 
 
@@ -73,14 +73,6 @@ def organisation_delete(*, organisation: Organisation) -> None:
             organisation.delete()
     except models.ProtectedError:
         raise _in_use("organisation") from None
-
-
-def _apply(instance, changes: dict, allowed: tuple[str, ...], name: str) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise TypeError(f"{name}() got unexpected fields {sorted(unknown)}")
-    for field, value in changes.items():
-        setattr(instance, field, value)
 
 
 def _save_site(site: Site) -> Site:
@@ -112,7 +104,7 @@ def site_create(*, name: str, organisation: Organisation, address: dict) -> Site
 @transaction.atomic
 def site_update(*, site: Site, address: dict | None = None, **changes) -> Site:
     """Rename a site or change (some fields of) its address."""
-    _apply(site, changes, SITE_FIELDS, "site_update")
+    apply_changes(site, changes, SITE_FIELDS, "site_update")
     _save_site(site)
     if address:
         current = site.addresses.first()

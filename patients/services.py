@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from panda_project.exceptions import Conflict
-from panda_project.services import normalise_fields
+from panda_project.services import apply_changes, normalise_fields
 
 from .identifiers import normalise_identifier
 from .models import Patient
@@ -76,11 +76,7 @@ def patient_create(
 @transaction.atomic
 def patient_update(*, patient: Patient, **changes) -> Patient:
     """Change a patient's demographics, validated exactly as on create."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"patient_update() got unexpected fields {sorted(unknown)}")
-    for field, value in changes.items():
-        setattr(patient, field, value)
+    apply_changes(patient, changes, EDITABLE_FIELDS, "patient_update")
     return _save(patient)
 
 
