@@ -176,7 +176,17 @@ def seed_appointments(
         added += size
         if progress:
             progress(added)
+    _refresh_statistics()
     return added
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load, PostgreSQL's planner statistics and visibility map are stale until
+    autovacuum comes round; without the map, an index-only scan still visits the table."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Appointment._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 @dataclass(frozen=True)

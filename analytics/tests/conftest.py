@@ -4,9 +4,12 @@ In 2025 the clocks in London went forward at 01:00 UTC on 30 March and back at 0
 26 October. ``NOW`` is fixed, so what is missed does not depend on when the tests run.
 """
 
+import contextlib
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from appointments.models import Appointment, State
 from appointments.tests.factories import AppointmentFactory
@@ -86,3 +89,16 @@ def crafted(db):
         "baker": baker,
         "site": site,
     }
+
+
+# What may surround the one query: on PostgreSQL, JIT is turned off for its transaction.
+NOT_QUERIES = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL jit = off")
+
+
+@contextlib.contextmanager
+def one_aggregate_query():
+    """Asserts that the block runs exactly one query, besides transaction control."""
+    with CaptureQueriesContext(connection) as captured:
+        yield
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert len([sql for sql in statements if not sql.startswith(NOT_QUERIES)]) == 1, statements

@@ -6,8 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from analytics.selectors import missed_appointments, resolve_periods
+from appointments.models import State
+from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
+from patients.tests.factories import PatientFactory
 
-from .conftest import NOW
+from .conftest import NOW, book, one_aggregate_query, utc
 
 
 def figures(report) -> list[tuple]:
@@ -121,8 +124,28 @@ def test_the_missed_rate_is_none_when_everything_was_cancelled(crafted):
     assert figures(only_cancelled) == [("oncology", "2025-11-14", 1, 0, 1, 0, None, 0)]
 
 
-def test_the_figures_take_one_query(crafted, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_a_period_starts_exactly_at_local_midnight_to_the_microsecond(db):
+    department, clinician, patient = DepartmentFactory(), ClinicianFactory(), PatientFactory()
+    # 1 May 00:00 BST is 30 April 23:00 UTC.
+    for starts_at in (utc(2025, 4, 30, 22, 59, 59, 999999), utc(2025, 4, 30, 23, 0)):
+        book(starts_at, 30, State.ACTIVE, department, clinician, patient)
+
+    report = missed_appointments(
+        group_by="department",
+        period="month",
+        first_day=dt.date(2025, 4, 1),
+        last_day=dt.date(2025, 5, 31),
+        now=NOW,
+    )
+
+    assert [(row.period.start.isoformat(), row.missed) for row in report.rows] == [
+        ("2025-04-01", 1),
+        ("2025-05-01", 1),
+    ]
+
+
+def test_the_figures_take_one_query(crafted):
+    with one_aggregate_query():
         monthly(group_by="clinician")
 
 
