@@ -82,3 +82,20 @@ def test_panda_s_own_pins_pass_the_same_audit(osv_url, tmp_path):
 def test_an_unreachable_service_fails_the_audit(tmp_path):
     result = audit("Django==5.2.19\n", "http://127.0.0.1:9/v1/query", tmp_path)
     assert result.returncode != 0
+
+
+def test_a_known_vulnerable_pin_fails_the_audit_with_the_default_service(tmp_path):
+    # Whether PyPI's advisories answer (then pip-audit finds it) or not (then the offline
+    # snapshot does), Django 3.2's path traversal fails the audit.
+    path = tmp_path / "requirements.txt"
+    path.write_text("Django==3.2\n")
+    result = subprocess.run(
+        [sys.executable, ".ci/audit.py", "-r", str(path), "--cache-dir", str(tmp_path)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "VULNERABLE django==3.2" in result.stdout
+    assert "CVE-2021-31542" in result.stdout
