@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from panda_project.history import PandaHistoricalRecords
 from panda_project.validators import reject_control_characters
@@ -18,28 +19,38 @@ class Address(models.Model):
     owner = GenericForeignKey("content_type", "object_id")
 
     line1 = models.CharField(
-        "address line 1", max_length=255, validators=[reject_control_characters]
+        _("address line 1"), max_length=255, validators=[reject_control_characters]
     )
     line2 = models.CharField(
-        "address line 2", max_length=255, blank=True, validators=[reject_control_characters]
+        _("address line 2"), max_length=255, blank=True, validators=[reject_control_characters]
     )
     line3 = models.CharField(
-        "address line 3", max_length=255, blank=True, validators=[reject_control_characters]
+        _("address line 3"), max_length=255, blank=True, validators=[reject_control_characters]
     )
-    town = models.CharField(max_length=120, validators=[reject_control_characters])
-    county = models.CharField(max_length=120, blank=True, validators=[reject_control_characters])
-    postcode = models.CharField(max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode])
+    town = models.CharField(
+        max_length=120, validators=[reject_control_characters], verbose_name=_("town")
+    )
+    county = models.CharField(
+        max_length=120, blank=True, validators=[reject_control_characters], verbose_name=_("county")
+    )
+    postcode = models.CharField(
+        max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode], verbose_name=_("postcode")
+    )
     country = models.CharField(
-        max_length=120, default="United Kingdom", validators=[reject_control_characters]
+        max_length=120,
+        default="United Kingdom",
+        validators=[reject_control_characters],
+        verbose_name=_("country"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
     history = PandaHistoricalRecords()
 
     class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
         ordering = ["id"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="address_owner_idx")]
-        verbose_name_plural = "addresses"
 
     def __str__(self) -> str:
         return ", ".join(part for part in (self.line1, self.town, self.postcode) if part)

@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from addresses.postcodes import POSTCODE_MAX_LENGTH, validate_postcode
 from panda_project.history import PandaHistoricalRecords
@@ -69,40 +70,62 @@ class Appointment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.CASCADE, related_name="appointments"
+        "patients.Patient",
+        on_delete=models.CASCADE,
+        related_name="appointments",
+        verbose_name=_("patient"),
     )
-    starts_at = models.DateTimeField()
-    duration = models.DurationField()
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    duration = models.DurationField(verbose_name=_("duration"))
     # Stored so that "has it ended?" (and so "missed") is an indexed comparison in SQL.
-    ends_at = models.DateTimeField(editable=False)
+    ends_at = models.DateTimeField(editable=False, verbose_name=_("ends at"))
     clinician = models.ForeignKey(
-        "clinicians.Clinician", on_delete=models.PROTECT, related_name="appointments"
+        "clinicians.Clinician",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("clinician"),
     )
     department = models.ForeignKey(
-        "clinicians.Department", on_delete=models.PROTECT, related_name="appointments"
+        "clinicians.Department",
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("department"),
     )
-    postcode = models.CharField(max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode])
+    postcode = models.CharField(
+        max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode], verbose_name=_("postcode")
+    )
     site = models.ForeignKey(
         "organisations.Site",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="appointments",
-        help_text="Where it takes place, when known.",
+        help_text=_("Where it takes place, when known."),
+        verbose_name=_("site"),
     )
     state = models.CharField(
-        max_length=10, choices=State.choices, default=State.ACTIVE, editable=False
+        max_length=10,
+        choices=State.choices,
+        default=State.ACTIVE,
+        editable=False,
+        verbose_name=_("state"),
     )
-    attended_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    attended_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("attended at")
+    )
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("cancelled at")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     objects = AppointmentQuerySet.as_manager()
     # Who changed what and when; the services record the state changes that bypass save().
     history = PandaHistoricalRecords()
 
     class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         ordering = ["starts_at", "id"]
         indexes = [
             # By start time, and covering the missed-appointment figures

@@ -32,7 +32,7 @@ class Patient(models.Model):
     appointments and addresses."""
 
     nhs_number = models.CharField(
-        "NHS number",
+        _("NHS number"),
         max_length=IDENTIFIER_MAX_LENGTH,
         unique=True,
         validators=[validate_identifier],
@@ -40,25 +40,34 @@ class Patient(models.Model):
     name = models.CharField(
         max_length=NAME_MAX_LENGTH,
         validators=[reject_control_characters],
-        help_text="Exactly as the person writes it, in any script.",
+        help_text=_("Exactly as the person writes it, in any script."),
+        verbose_name=_("name"),
     )
     # Derived from ``name`` on every save: case- and accent-free, for search.
     name_search = models.CharField(max_length=NAME_MAX_LENGTH, editable=False, db_index=True)
     date_of_birth = models.DateField(
-        validators=[MinValueValidator(EARLIEST_BIRTH_DATE), validate_not_in_future]
+        validators=[MinValueValidator(EARLIEST_BIRTH_DATE), validate_not_in_future],
+        verbose_name=_("date of birth"),
     )
     postcode = models.CharField(
-        max_length=POSTCODE_MAX_LENGTH, validators=[validate_postcode], db_index=True
+        max_length=POSTCODE_MAX_LENGTH,
+        validators=[validate_postcode],
+        db_index=True,
+        verbose_name=_("postcode"),
     )
-    phone = models.CharField(max_length=16, blank=True, validators=[validate_phone])
-    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(
+        max_length=16, blank=True, validators=[validate_phone], verbose_name=_("phone")
+    )
+    email = models.EmailField(max_length=254, blank=True, verbose_name=_("email"))
     addresses = GenericRelation("addresses.Address", related_query_name="patient")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
     # Who changed what and when, deletion included; the search key is derived, so not kept.
     history = PandaHistoricalRecords(excluded_fields=["name_search"])
 
     class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         ordering = ["id"]
         indexes = [models.Index(fields=["date_of_birth"], name="patient_dob_idx")]
 

@@ -271,3 +271,18 @@ class TestAdminInWelsh:
                 assert response.status_code in (200, 403), (url, response.status_code)
                 loaded += response.status_code == 200
         assert loaded >= 2
+
+    @pytest.mark.parametrize(
+        ("language", "labels"),
+        [
+            ("cy", ["Dyddiad geni", "Cod post", "Rhif GIG"]),
+            ("fr", ["Date de naissance", "Code postal"]),
+        ],
+    )
+    def test_the_patient_form_labels_its_fields_in_the_page_language(self, staff, language, labels):
+        page = staff.get("/admin/patients/patient/add/", HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+        html = page.content.decode()
+        for label in labels:
+            assert label in html, label
+        assert "Date of birth" not in html
