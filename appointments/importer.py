@@ -132,15 +132,18 @@ def _import_rows(
     return report
 
 
-def _patient_row(row) -> str:
+def _patient_values(row) -> dict:
+    """A patient row's values for the services, or RowError."""
     row = _require(row, PATIENT_KEYS)
     date_of_birth = parse_date(row["date_of_birth"]) if _is_date(row["date_of_birth"]) else None
     if date_of_birth is None:
         raise RowError(_("date_of_birth: Enter a valid date, YYYY-MM-DD."))
-    values = {key: row[key] for key in PATIENT_KEYS} | {"date_of_birth": date_of_birth}
-    existing = Patient.objects.filter(
-        nhs_number=identifier_or_none(row["nhs_number"]) or ""
-    ).first()
+    return {key: row[key] for key in PATIENT_KEYS} | {"date_of_birth": date_of_birth}
+
+
+def _patient_row(row) -> str:
+    values = _patient_values(row)
+    existing = _patient(values["nhs_number"])
     if existing is None:
         patient_create(**values)
         return "created"
@@ -219,11 +222,7 @@ def _compact_nhs_number(row) -> str | None:
 
 
 def _new_patient(row) -> Patient:
-    row = _require(row, PATIENT_KEYS)
-    date_of_birth = parse_date(row["date_of_birth"]) if _is_date(row["date_of_birth"]) else None
-    if date_of_birth is None:
-        raise RowError(_("date_of_birth: Enter a valid date, YYYY-MM-DD."))
-    patient = Patient(**{key: row[key] for key in PATIENT_KEYS} | {"date_of_birth": date_of_birth})
+    patient = Patient(**_patient_values(row))
     patient_normalise(patient)
     return patient
 
@@ -250,28 +249,41 @@ def _key(name: str):
     return lambda row: str(row.get(name, "?"))[:64] if isinstance(row, dict) else "?"
 
 
-def _appointment_row(row, now: dt.datetime) -> str:
+def _checked_appointment_row(row, find_patient) -> tuple[dict, uuid.UUID, Patient]:
+    """The checks every appointment row passes first: its fields, id, status and patient
+    (``find_patient`` maps the row's NHS number to a stored patient or None)."""
     row = _require(row, APPOINTMENT_KEYS)
-    try:
-        appointment_id = uuid.UUID(row["id"])
-    except ValueError:
-        raise RowError(_("id: Must be a valid UUID.")) from None
+    appointment_id = _uuid_or_none(row["id"])
+    if appointment_id is None:
+        raise RowError(_("id: Must be a valid UUID."))
     if row["status"] not in IMPORTED_STATE:
         raise RowError(_("status: Must be active, attended, cancelled or missed."))
-    patient = _patient(row["patient"])
+    patient = find_patient(row["patient"])
     if patient is None:
         raise RowError(_("patient: No patient has this NHS number."))
-    values = {
+    return row, appointment_id, patient
+
+
+def _appointment_values(row, appointment_id, patient, clinician, department, now) -> dict:
+    """A checked row's values for ``appointment_record`` and its batch twin."""
+    return {
         "id": appointment_id,
         "patient": patient,
         "status": row["status"],
         "starts_at": _field("time", parse_aware_datetime, row["time"]),
         "duration": _field("duration", parse_duration_text, row["duration"]),
-        "clinician": clinician_get_or_create(name=row["clinician"]),
-        "department": department_get_or_create(name=row["department"]),
+        "clinician": clinician,
+        "department": department,
         "postcode": row["postcode"],
         "now": now,
     }
+
+
+def _appointment_row(row, now: dt.datetime) -> str:
+    row, appointment_id, patient = _checked_appointment_row(row, _patient)
+    clinician = clinician_get_or_create(name=row["clinician"])
+    department = department_get_or_create(name=row["department"])
+    values = _appointment_values(row, appointment_id, patient, clinician, department, now)
     existing = Appointment.objects.filter(pk=appointment_id).first()
     if existing is None:
         appointment_record(**values)
@@ -378,30 +390,14 @@ class _AppointmentBatch:
 
     def _values(self, row, patients: dict) -> dict | None:
         """The row's values for the service, or None if it names someone not yet stored."""
-        row = _require(row, APPOINTMENT_KEYS)
-        appointment_id = _uuid_or_none(row["id"])
-        if appointment_id is None:
-            raise RowError(_("id: Must be a valid UUID."))
-        if row["status"] not in IMPORTED_STATE:
-            raise RowError(_("status: Must be active, attended, cancelled or missed."))
-        patient = patients.get(identifier_or_none(row["patient"]) or "")
-        if patient is None:
-            raise RowError(_("patient: No patient has this NHS number."))
+        row, appointment_id, patient = _checked_appointment_row(
+            row, lambda nhs_number: patients.get(identifier_or_none(nhs_number) or "")
+        )
         clinician = self.clinicians.get(row["clinician"].strip())
         department = self.departments.get(row["department"].strip())
         if clinician is None or department is None:
             return None
-        return {
-            "id": appointment_id,
-            "patient": patient,
-            "status": row["status"],
-            "starts_at": _field("time", parse_aware_datetime, row["time"]),
-            "duration": _field("duration", parse_duration_text, row["duration"]),
-            "clinician": clinician,
-            "department": department,
-            "postcode": row["postcode"],
-            "now": self.now,
-        }
+        return _appointment_values(row, appointment_id, patient, clinician, department, self.now)
 
     def _one_row(self, number: int, row, key: str) -> None:
         try:
