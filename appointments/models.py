@@ -143,6 +143,12 @@ class Appointment(models.Model):
                 name="appointment_stats_idx",
             ),
             models.Index(fields=["state", "ends_at"], name="appointment_state_ends_idx"),
+            # The list filtered by status and a range of starts, in its order (starts_at, id):
+            # a page reads its own rows however many the table holds, and counting them (missed
+            # needs ends_at) reads the index alone.
+            models.Index(
+                fields=["state", "starts_at", "id", "ends_at"], name="appointment_state_starts_idx"
+            ),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_idx"),
             # The missed-appointment figures filter by clinician or department over a time range.
             models.Index(fields=["clinician", "starts_at"], name="appointment_clinician_idx"),
