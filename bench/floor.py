@@ -107,16 +107,22 @@ def list_patients(environ, start_response):
     query = parse_qs(environ.get("QUERY_STRING", ""))
     limit = min(int(query.get("limit", ["20"])[0]), 100)
     offset = int(query.get("offset", ["0"])[0])
-    (count,) = database.all("SELECT COUNT(*) AS __count FROM patients_patient")[0]
+    # Exact up to 10,000 rows, null beyond, as PANDA's pagination counts.
+    (count,) = database.all(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM patients_patient LIMIT 10001) AS capped"
+    )[0]
+    count = count if count <= 10_000 else None
     rows = database.all(
         f"SELECT {COLUMNS} FROM patients_patient ORDER BY id ASC LIMIT ? OFFSET ?",
-        (limit, offset),
+        (limit if count is not None else limit + 1, offset),
     )
+    more = offset + limit < count if count is not None else len(rows) > limit
+    rows = rows[:limit]
     base = base_url(environ)
     page = f"{base}/api/v1/patients/?limit={limit}"
     body = {
         "count": count,
-        "next": f"{page}&offset={offset + limit}" if offset + limit < count else None,
+        "next": f"{page}&offset={offset + limit}" if more else None,
         "previous": (f"{page}&offset={offset - limit}" if offset - limit > 0 else page)
         if offset
         else None,

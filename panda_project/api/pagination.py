@@ -1,9 +1,13 @@
 """Pagination for every list, in two kinds, 20 rows by default and 100 at most:
 
-- ``?limit=`` and ``?offset=`` (the default), with the total ``count``;
+- ``?limit=`` and ``?offset=`` (the default), with ``count``: the exact number of matching rows
+  up to COUNT_LIMIT, ``null`` beyond (as GitLab's API leaves out its total over 10,000 rows and
+  Elasticsearch counts hits exactly up to 10,000): counting every row of a large list costs a
+  scan of it on every page. ``next`` says whether there is a further page, either way. A deep
+  offset reads the keys of the rows it skips, not the rows (a deferred join);
 - ``?cursor=`` (keyset): start with an empty ``cursor=`` and follow ``next``. A page costs the
   same however deep it is, where a large offset makes the database skip every row before it; it
-  has no ``count``, which on a large table costs a scan.
+  has no ``count``.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
+from rest_framework.utils.urls import replace_query_param
 
 
 def whole_number(request, name: str, minimum: int, maximum: int, default: int) -> int:
@@ -31,11 +36,57 @@ def whole_number(request, name: str, minimum: int, maximum: int, default: int) -
     return int(raw)
 
 
+# Lists count their rows exactly up to this many; beyond, ``count`` is null.
+COUNT_LIMIT = 10_000
+# From this offset on, a page first reads the keys of the rows it skips, then fetches its own.
+DEFERRED_JOIN_OFFSET = 1_000
+
+
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """Like DRF's, but a bad ``limit`` or ``offset`` is a 400 rather than silently ignored."""
+    """Like DRF's, but a bad ``limit`` or ``offset`` is a 400 rather than silently ignored, and
+    ``count`` is exact only up to COUNT_LIMIT (``null`` beyond)."""
 
     default_limit = 20
     max_limit = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        self.count = self.get_count(queryset)
+        if self.count is not None:
+            self.has_next = self.offset + self.limit < self.count
+            if self.offset >= self.count:
+                return []
+            return self.rows(queryset, self.offset, self.offset + self.limit)
+        # More rows than are counted: one row beyond the page tells whether there is a next.
+        rows = self.rows(queryset, self.offset, self.offset + self.limit + 1)
+        self.has_next = len(rows) > self.limit
+        return rows[: self.limit]
+
+    def get_count(self, queryset):
+        """The number of rows, or None when there are more than COUNT_LIMIT."""
+        # Unordered: the database may stop at any COUNT_LIMIT + 1 rows, without sorting.
+        count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+        return count if count <= COUNT_LIMIT else None
+
+    def rows(self, queryset, start: int, stop: int) -> list:
+        """The rows from ``start`` to ``stop``. Deep down, skipping whole rows costs reading
+        them: the keys are read first, from the narrowest index that has them in order, and
+        only the page's rows are fetched."""
+        if start < DEFERRED_JOIN_OFFSET:
+            return list(queryset[start:stop])
+        keys = list(queryset.values_list("pk", flat=True)[start:stop])
+        found = {row.pk: row for row in queryset.filter(pk__in=keys)}
+        return [found[key] for key in keys if key in found]
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = replace_query_param(
+            self.request.build_absolute_uri(), self.limit_query_param, self.limit
+        )
+        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
 
     def get_limit(self, request):
         return whole_number(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
@@ -93,7 +144,17 @@ class Pagination(pagination.BasePagination):
     def get_paginated_response_schema(self, schema):
         response = self.offset_pagination.get_paginated_response_schema(schema)
         response["required"] = ["next", "previous", "results"]
-        response["properties"]["count"]["description"] = "With limit/offset pages only."
+        response["properties"]["count"] = {
+            "type": "integer",
+            "nullable": True,
+            "example": 123,
+            "description": (
+                f"With limit/offset pages only: the exact number of matching rows when there "
+                f"are at most {COUNT_LIMIT:,}, null when there are more (counting a large list "
+                f"exactly costs a scan of it on every page). `next` is null on the last page "
+                f"either way."
+            ),
+        }
         return response
 
     def get_schema_operation_parameters(self, view):

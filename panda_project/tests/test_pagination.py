@@ -1,4 +1,5 @@
-"""Every list offers limit/offset pages (the default, with a count) and keyset pages (?cursor=)."""
+"""Every list offers limit/offset pages (the default, with a count that is exact up to a limit)
+and keyset pages (?cursor=)."""
 
 import datetime as dt
 
@@ -6,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from appointments.tests.factories import AppointmentFactory
+from panda_project.api import pagination
 from panda_project.testing import assert_error
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
@@ -72,3 +74,68 @@ def test_the_schema_offers_both_kinds_of_pagination(api):
     schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     names = {parameter["name"] for parameter in schema["paths"][PATIENTS]["get"]["parameters"]}
     assert {"limit", "offset", "cursor"} <= names
+
+
+@pytest.fixture
+def count_limit(monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
+
+
+def test_count_is_exact_up_to_the_limit(api, count_limit):
+    PatientFactory.create_batch(3)
+    body = api.get(PATIENTS, {"limit": 2}).json()
+    assert body["count"] == 3
+    assert "offset=2" in body["next"]
+    last = api.get(body["next"]).json()
+    assert last["count"] == 3
+    assert last["next"] is None
+
+
+def test_count_is_null_beyond_the_limit_and_next_still_says_whether_there_is_more(api, count_limit):
+    PatientFactory.create_batch(5)
+    first = api.get(PATIENTS, {"limit": 2}).json()
+    second = api.get(first["next"]).json()
+    third = api.get(second["next"]).json()
+    assert [page["count"] for page in (first, second, third)] == [None, None, None]
+    assert [len(page["results"]) for page in (first, second, third)] == [2, 2, 1]
+    assert third["next"] is None
+    assert api.get(PATIENTS, {"limit": 5}).json()["next"] is None
+    assert "offset=2" in third["previous"]
+
+
+def test_count_follows_the_filters(api, count_limit):
+    PatientFactory.create_batch(5, postcode="M1 1AE")
+    PatientFactory.create_batch(2, postcode="SW1A 1AA")
+    assert api.get(PATIENTS, {"postcode": "SW1A1AA"}).json()["count"] == 2
+    assert api.get(PATIENTS, {"postcode": "M11AE"}).json()["count"] is None
+
+
+def test_an_offset_past_the_end_is_an_empty_page(api, count_limit):
+    PatientFactory.create_batch(5)
+    for offset in (3, 5, 50):
+        body = api.get(PATIENTS, {"offset": offset, "limit": 2}).json()
+        assert len(body["results"]) == min(2, max(0, 5 - offset))
+    body = api.get(PATIENTS, {"offset": 50}).json()
+    assert body["results"] == []
+    assert body["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [(f"{PATIENTS}?ordering=-name", "nhs_number"), ("/api/v1/appointments/?", "id")],
+)
+def test_deep_pages_read_keys_first_and_list_the_same_rows(api, monkeypatch, url, key):
+    for name in ("Cara", "Ann", "Bea", "Dot", "Eve", "Fay", "Gil"):
+        AppointmentFactory(patient=PatientFactory(name=name))
+    expected = [row[key] for row in api.get(url, {"limit": 100}).json()["results"]]
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 2)
+    pages = [api.get(url, {"offset": offset, "limit": 3}).json() for offset in (0, 3, 6)]
+    assert [row[key] for page in pages for row in page["results"]] == expected
+    assert [page["next"] is None for page in pages] == [False, False, True]
+
+
+def test_the_schema_says_count_may_be_null(api):
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    count = schema["components"]["schemas"]["PaginatedPatientList"]["properties"]["count"]
+    assert count["nullable"] is True
+    assert "10,000" in count["description"]
