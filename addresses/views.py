@@ -48,7 +48,7 @@ class PatientAddressViewSet(viewsets.ModelViewSet):
 
     @cached_property
     def patient(self) -> Patient:
-        return patient_by_nhs_number(Patient.objects.all(), self.kwargs["nhs_number"])
+        return patient_by_nhs_number(self.kwargs["nhs_number"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

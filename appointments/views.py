@@ -194,7 +194,7 @@ class PatientAppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @cached_property
     def patient(self) -> Patient:
-        return patient_by_nhs_number(Patient.objects.all(), self.kwargs["nhs_number"])
+        return patient_by_nhs_number(self.kwargs["nhs_number"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
 from panda_project.api.schema import WRITE_ERRORS, errors
+from panda_project.queries import PreparedLookup
 
 from .filters import PatientFilter
 from .identifiers import identifier_or_none
@@ -37,10 +38,13 @@ PATIENT_EXAMPLES = [
 ]
 
 
-def patient_by_nhs_number(queryset, nhs_number: str) -> Patient:
+_by_nhs_number = PreparedLookup(Patient, "nhs_number")
+
+
+def patient_by_nhs_number(nhs_number: str) -> Patient:
     """The patient with this NHS number (any accepted spelling), or 404."""
     compact = identifier_or_none(nhs_number)
-    patient = queryset.filter(nhs_number=compact).first() if compact else None
+    patient = _by_nhs_number.first(compact) if compact else None
     if patient is None:
         raise NotFound(_("No patient has this NHS number."))
     return patient
@@ -93,7 +97,7 @@ class PatientViewSet(viewsets.ModelViewSet):
     ordering = ["id"]
 
     def get_object(self) -> Patient:
-        patient = patient_by_nhs_number(self.get_queryset(), self.kwargs["nhs_number"])
+        patient = patient_by_nhs_number(self.kwargs["nhs_number"])
         self.check_object_permissions(self.request, patient)
         return patient
 

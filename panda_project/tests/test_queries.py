@@ -1,0 +1,64 @@
+"""PreparedLookup returns what the queryset it stands for would, with one query."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from panda_project.queries import PreparedLookup
+from patients.models import Patient
+from patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [field.attname for field in Patient._meta.concrete_fields]
+
+
+def test_finds_the_same_patient_as_the_queryset():
+    PatientFactory(nhs_number="4010232137")
+    expected = PatientFactory(
+        nhs_number="9434765919", name="Siân O'Brien-McKenzie", phone="+442079460000"
+    )
+    lookup = PreparedLookup(Patient, "nhs_number")
+
+    found = lookup.first("9434765919")
+
+    assert found == expected
+    queried = Patient.objects.filter(nhs_number="9434765919").first()
+    assert {f: getattr(found, f) for f in FIELDS} == {f: getattr(queried, f) for f in FIELDS}
+    assert isinstance(found.date_of_birth, dt.date)
+    assert found.created_at.tzinfo is not None  # converted as the ORM converts
+
+
+def test_an_unknown_value_finds_nothing():
+    PatientFactory(nhs_number="9434765919")
+    lookup = PreparedLookup(Patient, "nhs_number")
+
+    assert lookup.first("4010232137") is None
+    # The value is a parameter, never part of the SQL.
+    assert lookup.first("9434765919' OR '1'='1") is None
+
+
+def test_each_lookup_runs_one_query_with_the_new_value():
+    first, second = PatientFactory(nhs_number="9434765919"), PatientFactory(nhs_number="4010232137")
+    lookup = PreparedLookup(Patient, "nhs_number")
+    lookup.first("9434765919")  # compiles
+
+    with CaptureQueriesContext(connection) as queries:
+        assert lookup.first("4010232137") == second
+        assert lookup.first("9434765919") == first
+
+    assert len(queries) == 2
+    assert "4010232137" in queries[0]["sql"]
+
+
+def test_the_instance_behaves_like_one_the_orm_loaded():
+    PatientFactory(nhs_number="9434765919", name="Ada Lovelace")
+    patient = PreparedLookup(Patient, "nhs_number").first("9434765919")
+
+    assert patient._state.adding is False
+    assert patient._state.db == "default"
+    patient.name = "Ada King"
+    patient.save()
+    assert Patient.objects.get(nhs_number="9434765919").name == "Ada King"
