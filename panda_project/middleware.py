@@ -1,6 +1,7 @@
 """Middleware of PANDA's own."""
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
@@ -25,3 +26,13 @@ class RequestSizeLimitMiddleware:
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                 return JsonResponse(too_large_body(), status=413)
         return self.get_response(request)
+
+
+class BackOfficeMessageMiddleware(MessageMiddleware):
+    """Django's messages (the back office's "saved" banners), left out of API requests: the JSON
+    API never shows one, and setting up their storage cost every API request its time."""
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        return super().__call__(request)

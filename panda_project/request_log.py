@@ -82,6 +82,7 @@ class RequestLogMiddleware:
                 loggable_url(request.path, request.META.get("QUERY_STRING", "")),
                 response.status_code,
                 (time.monotonic() - started) * 1000,
+                extra={"panda_masked": True},  # loggable_url() has masked it already
             )
             return response
         finally:

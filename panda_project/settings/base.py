@@ -1,5 +1,6 @@
 """Settings shared by every environment, configured from the environment."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Lets the audit trail record who made a change (see panda_project.history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "panda_project.middleware.BackOfficeMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out admin login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -210,6 +211,11 @@ SPECTACULAR_SETTINGS = {
 
 # Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
 # each line carries its request's id.
+# The logging module's documented optimisations: PANDA's format names no source line, thread or
+# process, so log records need not look them up (finding the source line walks the stack).
+logging._srcfile = None
+logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
