@@ -47,9 +47,10 @@ nested.register(
     basename="clinician-memberships",
 )
 
+# The most requested routes first: URL resolution tries the patterns in order.
 urlpatterns = [
-    path("api/v1/", include(nested.urls)),
     path("api/v1/", include(router.urls)),
+    path("api/v1/", include(nested.urls)),
     path("api/v1/stats/", include("analytics.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

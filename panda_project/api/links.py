@@ -3,7 +3,7 @@ URL name rather than once per row, where they were the largest cost of a page of
 
 import re
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 _PLACEHOLDER = "0PANDA0LINK0"
@@ -13,6 +13,16 @@ UUID_PLACEHOLDER = "f0f0f0f0-f0f0-4f0f-8f0f-f0f0f0f0f0f0"
 DIGITS_PLACEHOLDER = "9876543219876543210"
 # Values that reverse() and build_absolute_uri() would leave exactly as they are.
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~-]+")
+# reverse() of a route with a placeholder, per URLconf and script prefix: the same every request.
+_reversed: dict[tuple, str] = {}
+
+
+def _reverse_template(view_name: str, kwarg: str, placeholder: str) -> str:
+    key = (view_name, kwarg, placeholder, get_urlconf(), get_script_prefix())
+    path = _reversed.get(key)
+    if path is None:
+        path = _reversed[key] = reverse(view_name, kwargs={kwarg: placeholder})
+    return path
 
 
 def link_builder(context: dict, view_name: str, kwarg: str, placeholder: str = _PLACEHOLDER):
@@ -23,7 +33,7 @@ def link_builder(context: dict, view_name: str, kwarg: str, placeholder: str = _
     key = (view_name, kwarg)
     if key not in cache:
         request = context["request"]
-        template = request.build_absolute_uri(reverse(view_name, kwargs={kwarg: placeholder}))
+        template = request.build_absolute_uri(_reverse_template(view_name, kwarg, placeholder))
         prefix, suffix = template.split(placeholder)
 
         def build(value) -> str:
