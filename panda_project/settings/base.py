@@ -66,7 +66,7 @@ MIDDLEWARE = [
     # Before anything that may answer early (the size limit), so that every answer a browser
     # on an allowed origin gets carries the CORS headers it needs to read it.
     "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "panda_project.middleware.LocaleMiddleware",
     "panda_project.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
