@@ -21,6 +21,7 @@ from panda_project.api.fields import (
 from panda_project.api.links import (
     DIGITS_PLACEHOLDER,
     UUID_PLACEHOLDER,
+    context_zone,
     iso_datetime,
     link_builder,
 )
@@ -109,7 +110,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         serializers and a ``reverse()`` per link, cost most of a page of appointments.
         ``appointments/tests/test_serializers.py`` checks that this equals the generic result."""
         context = self.context
-        zone = timezone.get_current_timezone()
+        zone = context_zone(context)
         now = context.setdefault("now", timezone.now())  # one clock for the whole page
         clinician, department = appointment.clinician, appointment.department
         return {

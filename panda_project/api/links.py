@@ -46,6 +46,15 @@ def link_builder(context: dict, view_name: str, kwarg: str, placeholder: str = _
     return cache[key]
 
 
+def context_zone(context: dict):
+    """The current time zone, looked up once per serializer ``context`` (one per response)
+    rather than once per row."""
+    zone = context.get("_zone")
+    if zone is None:
+        zone = context["_zone"] = timezone.get_current_timezone()
+    return zone
+
+
 def iso_datetime(value, zone=None) -> str | None:
     """A timestamp as DRF's DateTimeField writes it: ISO 8601 in the current time zone, with
     "Z" for UTC."""
