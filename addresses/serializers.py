@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from panda_project.api.fields import (
+    ModelFieldsOnceMixin,
     NormalisedTextField,
     StrictSerializerMixin,
     TextField,
@@ -14,7 +15,7 @@ from .models import Address
 from .postcodes import normalise_postcode
 
 
-class AddressSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+class AddressSerializer(ModelFieldsOnceMixin, StrictSerializerMixin, serializers.ModelSerializer):
     """A postal address, reached through its owner (the view puts it in the context)."""
 
     url = serializers.SerializerMethodField()

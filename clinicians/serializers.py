@@ -7,7 +7,12 @@ from rest_framework import serializers
 
 from organisations.models import Organisation, Site
 from organisations.serializers import OrganisationSummarySerializer, SiteSummarySerializer
-from panda_project.api.fields import NormalisedTextField, StrictSerializerMixin, TextField
+from panda_project.api.fields import (
+    ModelFieldsOnceMixin,
+    NormalisedTextField,
+    StrictSerializerMixin,
+    TextField,
+)
 
 from .models import Clinician, Department, Membership
 from .registrations import REGISTRATION_NUMBER_MAX_LENGTH, normalise_registration_number
@@ -57,7 +62,9 @@ class MembershipWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     )
 
 
-class ClinicianSerializer(StrictSerializerMixin, serializers.HyperlinkedModelSerializer):
+class ClinicianSerializer(
+    ModelFieldsOnceMixin, StrictSerializerMixin, serializers.HyperlinkedModelSerializer
+):
     """A clinician whom patients are booked to see, with where they work and have worked."""
 
     name = TextField(max_length=255)
@@ -98,7 +105,9 @@ class ClinicianSerializer(StrictSerializerMixin, serializers.HyperlinkedModelSer
         return self.context["request"].build_absolute_uri(path)
 
 
-class DepartmentSerializer(StrictSerializerMixin, serializers.HyperlinkedModelSerializer):
+class DepartmentSerializer(
+    ModelFieldsOnceMixin, StrictSerializerMixin, serializers.HyperlinkedModelSerializer
+):
     """A clinical department; its name is unique. It may belong to an organisation."""
 
     name = TextField(max_length=255)

@@ -6,7 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from addresses.serializers import AddressSerializer
-from panda_project.api.fields import NormalisedTextField, StrictSerializerMixin, TextField
+from panda_project.api.fields import (
+    ModelFieldsOnceMixin,
+    NormalisedTextField,
+    StrictSerializerMixin,
+    TextField,
+)
 
 from .models import Organisation, Site
 from .ods import ODS_CODE_MAX_LENGTH, normalise_ods_code
@@ -16,7 +21,9 @@ def _absolute(serializer, name: str, **kwargs) -> str:
     return serializer.context["request"].build_absolute_uri(reverse(name, kwargs=kwargs))
 
 
-class OrganisationSerializer(StrictSerializerMixin, serializers.HyperlinkedModelSerializer):
+class OrganisationSerializer(
+    ModelFieldsOnceMixin, StrictSerializerMixin, serializers.HyperlinkedModelSerializer
+):
     """An organisation, such as an NHS trust or a GP practice."""
 
     name = TextField(max_length=255)
@@ -91,7 +98,9 @@ class SiteSummarySerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "site-detail"}}
 
 
-class SiteSerializer(StrictSerializerMixin, serializers.HyperlinkedModelSerializer):
+class SiteSerializer(
+    ModelFieldsOnceMixin, StrictSerializerMixin, serializers.HyperlinkedModelSerializer
+):
     """A place an organisation works from, with its address. Its organisation never changes."""
 
     name = TextField(max_length=255)

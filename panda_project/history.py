@@ -7,10 +7,25 @@
 """
 
 from django.db import models
+from django.utils.functional import cached_property
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 API_PREFIX = "/api/"
 _RECORDS: dict[type[models.Model], "PandaHistoricalRecords"] = {}
+
+
+class _HistoryDescriptor(HistoryDescriptor):
+    """simple_history's ``Model.history`` descriptor, building its manager class once: the
+    original builds a new class (inspecting every queryset method) on each access, and every
+    saved change reads it once."""
+
+    @cached_property
+    def _manager_class(self):
+        return self.manager_class.from_queryset(self.queryset_class)
+
+    def __get__(self, instance, owner):
+        return self._manager_class(self.model, instance)
 
 
 class PandaHistoricalRecords(HistoricalRecords):
@@ -19,6 +34,18 @@ class PandaHistoricalRecords(HistoricalRecords):
     def contribute_to_class(self, cls, name):
         super().contribute_to_class(cls, name)
         _RECORDS[cls] = self
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:
+            setattr(
+                sender,
+                self.manager_name,
+                _HistoryDescriptor(
+                    descriptor.model, descriptor.manager_class, descriptor.queryset_class
+                ),
+            )
 
     def get_change_reason_for_object(self, instance, history_type, using):
         reason = super().get_change_reason_for_object(instance, history_type, using)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from addresses.postcodes import normalise_postcode
 from panda_project.api.fields import (
+    ModelFieldsOnceMixin,
     NormalisedTextField,
     StrictSerializerMixin,
     TextField,
@@ -18,7 +19,7 @@ from .names import NAME_MAX_LENGTH
 from .phones import normalise_phone
 
 
-class PatientSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+class PatientSerializer(ModelFieldsOnceMixin, StrictSerializerMixin, serializers.ModelSerializer):
     """A patient, with the exchange format's field names."""
 
     url = serializers.HyperlinkedIdentityField(
