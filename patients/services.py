@@ -39,12 +39,10 @@ def patient_normalise(patient: Patient) -> None:
 
 def _save(patient: Patient) -> Patient:
     patient_normalise(patient)
-    if Patient.objects.filter(nhs_number=patient.nhs_number).exclude(pk=patient.pk).exists():
-        raise _duplicate()
+    # The unique constraint on the NHS number is the one judge of a duplicate: a check before
+    # the write would cost every registration a query and could still lose a race.
     try:
-        with (
-            transaction.atomic()
-        ):  # a savepoint, so a lost race leaves the outer transaction usable
+        with transaction.atomic():  # a savepoint, so a refused write leaves the outer one usable
             patient.save()
     except IntegrityError:
         raise _duplicate() from None
