@@ -67,7 +67,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def get_count(self, queryset):
         """The number of rows, or None when there are more than COUNT_LIMIT."""
         # Unordered: the database may stop at any COUNT_LIMIT + 1 rows, without sorting.
-        count = queryset.order_by()[: COUNT_LIMIT + 1].count()
+        # Only the key: a queryset of rows would otherwise select every column it reads.
+        count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
         return count if count <= COUNT_LIMIT else None
 
     def rows(self, queryset, start: int, stop: int) -> list:
@@ -77,7 +78,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         if start < DEFERRED_JOIN_OFFSET:
             return list(queryset[start:stop])
         keys = list(queryset.values_list("pk", flat=True)[start:stop])
-        found = {row.pk: row for row in queryset.filter(pk__in=keys)}
+        key = queryset.model._meta.pk.attname  # rows may be model instances or named tuples
+        found = {getattr(row, key): row for row in queryset.filter(pk__in=keys)}
         return [found[key] for key in keys if key in found]
 
     def get_next_link(self):

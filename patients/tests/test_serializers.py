@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from patients.models import Patient
 from patients.serializers import PatientSerializer
 from patients.tests.factories import PatientFactory
 
@@ -60,3 +61,19 @@ def test_a_page_of_patients_equals_the_generic_output_row_by_row():
     page = PatientSerializer(patients, many=True, context=context).data
     assert page == [_generic(patient, context) for patient in patients]
     assert timezone.get_current_timezone_name() == "Europe/London"
+
+
+def test_a_row_of_the_list_columns_gives_the_patients_representation():
+    patient = PatientFactory(name="Siân O'Brien-McKenzie", phone="+447700900123")
+    row = Patient.objects.values_list(*PatientSerializer.ROW_FIELDS, named=True).get(pk=patient.pk)
+    context = _context(secure=True)
+    assert PatientSerializer(row, context=context).data == _generic(patient, context)
+
+
+def test_each_listed_patient_is_shown_as_its_own_page_shows_it(api):
+    PatientFactory.create_batch(3)
+    for path in ("/api/v1/patients/", "/api/v1/patients/?cursor=&ordering=-name"):
+        listed = api.get(path).json()["results"]
+        assert len(listed) == 3
+        for row in listed:
+            assert api.get(row["url"]).json() == row
