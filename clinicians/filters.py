@@ -3,7 +3,7 @@
 import django_filters
 from django.utils import timezone
 
-from panda_project.api.filters import TextFilter, normalised_or_error
+from panda_project.api.filters import IdFilter, TextFilter, normalised_or_error
 
 from .models import Clinician, Department, Membership
 from .registrations import normalise_registration_number
@@ -13,12 +13,10 @@ class ClinicianFilter(django_filters.FilterSet):
     registration_number = TextFilter(
         method="filter_registration_number", help_text="A registration number, any case."
     )
-    organisation = django_filters.NumberFilter(
+    organisation = IdFilter(
         method="filter_current", help_text="Working for this organisation (id) today."
     )
-    site = django_filters.NumberFilter(
-        method="filter_current", help_text="Working at this site (id) today."
-    )
+    site = IdFilter(method="filter_current", help_text="Working at this site (id) today.")
 
     class Meta:
         model = Clinician

@@ -91,6 +91,12 @@ def test_clinicians_are_filtered_by_where_they_work_today(api):
     assert [c["id"] for c in by_organisation["results"]] == [here.pk]
 
 
+@pytest.mark.parametrize("value", ["-9.063087053723522e+160", "1.5", "0", str(2**63), "x"])
+@pytest.mark.parametrize("name", ["organisation", "site"])
+def test_a_place_filter_takes_only_an_id(api, name, value):
+    assert_error(api.get("/api/v1/clinicians/", {name: value}), 400, "validation_error")
+
+
 def test_membership_rules_are_enforced(api):
     clinician = ClinicianFactory()
     trust = OrganisationFactory()

@@ -21,6 +21,18 @@ class AwareDateTimeFilter(django_filters.Filter):
     field_class = AwareDateTimeFormField
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number the database's integers can hold, else a 400 (a decimal
+    such as -9e160 used to reach the database and fail there)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class TextFilter(django_filters.CharFilter):
     """A text filter that refuses control characters (PostgreSQL cannot even compare NUL)."""
 
