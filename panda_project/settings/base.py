@@ -211,10 +211,11 @@ SPECTACULAR_SETTINGS = {
 
 # Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
 # each line carries its request's id.
-# The logging module's documented optimisations: PANDA's format names no source line, thread or
-# process, so log records need not look them up (finding the source line walks the stack).
+# The logging module's documented optimisations: no log format here names a source line or a
+# thread, so records need not look them up (finding the source line walks the stack). The
+# process id stays: gunicorn's error log prints it.
 logging._srcfile = None
-logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+logging.logThreads = logging.logMultiprocessing = False
 
 LOGGING = {
     "version": 1,
