@@ -11,6 +11,7 @@
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import pagination
@@ -67,8 +68,13 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def get_count(self, queryset):
         """The number of rows, or None when there are more than COUNT_LIMIT."""
         # Unordered: the database may stop at any COUNT_LIMIT + 1 rows, without sorting.
-        # Only the key: a queryset of rows would otherwise select every column it reads.
-        count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        queryset = queryset.order_by()
+        if not queryset.query.distinct:
+            # A constant rather than any column: then an index that serves the filter answers
+            # the count alone (an appointment's key is in none of its indexes, and reading the
+            # table for it made counting the missed appointments twenty times slower).
+            queryset = queryset.values(one=RawSQL("1", ()))
+        count = queryset[: COUNT_LIMIT + 1].count()
         return count if count <= COUNT_LIMIT else None
 
     def rows(self, queryset, start: int, stop: int) -> list:
