@@ -56,6 +56,17 @@ def mask_query(query: str) -> str:
     )
 
 
+# HTTP's methods; anything else a client sends in their place is logged as "OTHER", since it
+# could carry anything (a number "9434765919" is a method as far as HTTP's grammar goes).
+HTTP_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+)
+
+
+def loggable_method(method: str) -> str:
+    return method if method in HTTP_METHODS else "OTHER"
+
+
 def loggable_url(path: str, query: str = "") -> str:
     masked = mask_identifiers(path)
     query = mask_query(query)
@@ -78,7 +89,7 @@ class RequestLogMiddleware:
             response["X-Request-ID"] = request.id
             logger.info(
                 "%s %s %s %.0fms",
-                request.method,
+                loggable_method(request.method),
                 loggable_url(request.path, request.META.get("QUERY_STRING", "")),
                 response.status_code,
                 (time.monotonic() - started) * 1000,
@@ -115,10 +126,20 @@ class MaskingGunicornLogger(glogging.Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         path, _, query = (environ.get("RAW_URI") or "").partition("?")
         url = loggable_url(path, query)
-        atoms["r"] = f"{environ['REQUEST_METHOD']} {url} {environ['SERVER_PROTOCOL']}"
+        method = loggable_method(environ.get("REQUEST_METHOD", ""))
+        atoms["r"] = f"{method} {url} {environ['SERVER_PROTOCOL']}"
+        atoms["m"] = method
         atoms["U"] = mask_identifiers(atoms.get("U") or "")
         atoms["q"] = mask_query(atoms.get("q") or "")
-        for key in ("f", "{referer}i"):
+        for key in ("f", "{referer}i", "{http_referer}e"):
             if atoms.get(key):
                 atoms[key] = mask_identifiers(atoms[key].partition("?")[0])
+        # The same values as environ atoms, for a format that asks for them.
+        masked_environ = {
+            "{request_method}e": method,
+            "{raw_uri}e": url,
+            "{path_info}e": atoms["U"],
+            "{query_string}e": atoms["q"],
+        }
+        atoms.update({key: value for key, value in masked_environ.items() if key in atoms})
         return atoms

@@ -94,3 +94,35 @@ def test_query_values_are_masked_unless_known_to_be_harmless():
         loggable_url("/api/v1/patients/", "name=Si%C3%A2n&limit=5&postcode=SW1A+1AA")
         == "/api/v1/patients/?name=***&limit=5&postcode=***"
     )
+
+
+def test_a_method_that_is_no_http_method_is_not_logged(client, log_output):
+    response = client.generic(NHS_NUMBER, "/api/v1/patients/")
+    assert response.status_code == 405
+    logged = log_output.getvalue()
+    assert "OTHER /api/v1/patients/ 405" in logged
+    assert NHS_NUMBER not in logged
+
+
+def test_gunicorn_access_lines_are_masked_method_included():
+    import datetime as dt
+    import types
+
+    from gunicorn.config import Config
+
+    from panda_project.request_log import MaskingGunicornLogger
+
+    environ = {
+        "REQUEST_METHOD": NHS_NUMBER,
+        "RAW_URI": f"/api/v1/patients/{NHS_NUMBER}/?name=Zebedee&limit=5",
+        "PATH_INFO": f"/api/v1/patients/{NHS_NUMBER}/",
+        "QUERY_STRING": "name=Zebedee&limit=5",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = types.SimpleNamespace(status="405 Method Not Allowed", sent=0, headers=[])
+    atoms = MaskingGunicornLogger(Config()).atoms(
+        response, types.SimpleNamespace(headers=[]), environ, dt.timedelta(milliseconds=3)
+    )
+    assert atoms["r"] == "OTHER /api/v1/patients/***/?name=***&limit=5 HTTP/1.1"
+    assert atoms["m"] == "OTHER"
+    assert NHS_NUMBER not in repr(atoms) and "Zebedee" not in repr(atoms)
