@@ -1,13 +1,11 @@
 """Lookups whose SQL is compiled once.
 
-For a lookup by a unique column, Django spends about three times longer building the SQL
+For a lookup by a unique column, Django spends several times longer building the SQL
 (``filter()``, then the compiler) than SQLite spends running it. ``PreparedLookup`` lets the ORM
 compile the query once per database connection and keeps what it worked out: the SQL, the
 columns and their type converters. Each lookup then only runs the SQL with the new value and
 builds the instance with ``Model.from_db()``, as the queryset would.
 """
-
-import weakref
 
 from django.db import connections, router
 from django.db.models import Model
@@ -34,15 +32,16 @@ class PreparedLookup:
 
     def __init__(self, model: type[Model], field: str):
         self.model, self.field = model, field
-        # Per connection object: the compiler keeps its connection, and each thread has its own.
-        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def first(self, value: str) -> Model | None:
         alias = router.db_for_read(self.model)
         connection = connections[alias]
-        compiled = self._compiled.get(connection)
+        # Kept on the connection object (each thread has its own; the compiler holds it), so
+        # that it goes when the connection does.
+        compiled_lookups = connection.__dict__.setdefault("panda_prepared_lookups", {})
+        compiled = compiled_lookups.get(self)
         if compiled is None:
-            compiled = self._compiled[connection] = _Compiled(self.model, self.field, alias)
+            compiled = compiled_lookups[self] = _Compiled(self.model, self.field, alias)
         params = list(compiled.params)
         params[compiled.index] = value
         with connection.cursor() as cursor:

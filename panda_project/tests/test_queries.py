@@ -62,3 +62,29 @@ def test_the_instance_behaves_like_one_the_orm_loaded():
     patient.name = "Ada King"
     patient.save()
     assert Patient.objects.get(nhs_number="9434765919").name == "Ada King"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_is_compiled_goes_with_the_connection_it_was_compiled_for():
+    import gc
+    import threading
+    import weakref
+
+    from django.db import connections
+
+    lookup = PreparedLookup(Patient, "nhs_number")
+    seen = []
+
+    def look_up():
+        lookup.first("9434765919")
+        seen.append(weakref.ref(connections["default"]))
+        connections["default"].close()
+
+    for _ in range(3):
+        thread = threading.Thread(target=look_up)
+        thread.start()
+        thread.join()
+    gc.collect()
+
+    assert len(seen) == 3
+    assert all(ref() is None for ref in seen)  # nothing PreparedLookup keeps holds them
