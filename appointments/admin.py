@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,6 +25,7 @@ from backoffice.admin_tools import (
 )
 from backoffice.forms import OwnedServiceModelForm, ServiceInlineFormSetMixin, ServiceModelForm
 from panda_project.exceptions import Conflict
+from patients.filters import name_search_contains
 from patients.identifiers import format_identifier, identifier_or_none
 from patients.models import Patient
 from patients.names import name_search_key
@@ -305,7 +306,10 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         if nhs_number is not None:
             return queryset.filter(patient__nhs_number=nhs_number), False
         key = name_search_key(term)
-        return queryset.filter(Q(patient__name_search__contains=key)) if key else queryset, False
+        if not key:
+            return queryset, False
+        vendor = connections[queryset.db].vendor
+        return queryset.filter(name_search_contains(key, vendor, prefix="patient__")), False
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

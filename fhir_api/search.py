@@ -16,12 +16,15 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from addresses.postcodes import normalise_postcode
 from panda_project.validators import reject_control_characters
+from patients.filters import name_search_contains
 from patients.identifiers import identifier_or_none
+from patients.models import Patient
 from patients.names import name_search_key
 
 from .dates import date_condition
@@ -104,7 +107,7 @@ def _patient_name(value, modifier):
     if not key:
         raise invalid(_("name needs at least one letter or digit."))
     if modifier == "contains":
-        return Q(name_search__contains=key)
+        return name_search_contains(key, connections[Patient.objects.db].vendor)
     # FHIR's default string match: the start of the name, or of any word in it.
     return Q(name_search__startswith=key) | Q(name_search__contains=f" {key}")
 

@@ -4,6 +4,7 @@ their addresses and appointments on the same page. Every write goes through the 
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
+from django.db import connections
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +17,7 @@ from appointments.admin import AppointmentInline
 from backoffice.admin_tools import CSVExportMixin, ServiceAdminMixin, local_iso, local_time
 from backoffice.forms import OwnedServiceModelForm, ServiceInlineFormSetMixin, ServiceModelForm
 
+from .filters import name_search_contains
 from .identifiers import format_identifier, identifier_or_none
 from .models import Patient
 from .names import name_search_key
@@ -34,7 +36,7 @@ def patient_search(queryset, term: str):
     matches = Q()
     key = name_search_key(term)
     if key:
-        matches |= Q(name_search__contains=key)
+        matches |= name_search_contains(key, connections[queryset.db].vendor)
     postcode = postcode_or_none(term)
     if postcode is not None:
         matches |= Q(postcode=postcode)

@@ -45,17 +45,21 @@ class PatientFilter(django_filters.FilterSet):
 TRIGRAM = 3
 
 
-def name_search_contains(key: str, vendor: str) -> Q:
+def name_search_contains(key: str, vendor: str, prefix: str = "") -> Q:
     """The condition "``name_search`` contains ``key``", answered by the database's trigram
-    index where it has one. On SQLite the trigram FTS5 table finds the same rows as the LIKE
-    would; PostgreSQL's trigram index serves the LIKE itself."""
+    index where it has one; ``prefix`` reaches the patient through a relation ("patient__").
+    PostgreSQL's trigram index serves the LIKE itself. On SQLite the trigram FTS5 table finds
+    the rows the LIKE would, except that it also folds the case of letters beyond ASCII, which
+    ``name_search_key`` has almost always folded already."""
     if vendor == "sqlite" and len(key) >= TRIGRAM:
         # A phrase of the trigram tokenizer matches it as a substring.
         phrase = '"' + key.replace('"', '""') + '"'
         return Q(
-            id__in=RawSQL(
-                "SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH %s",
-                [phrase],
-            )
+            **{
+                f"{prefix}id__in": RawSQL(
+                    "SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH %s",
+                    [phrase],
+                )
+            }
         )
-    return Q(name_search__contains=key)
+    return Q(**{f"{prefix}name_search__contains": key})

@@ -196,3 +196,12 @@ def test_the_index_lists_todays_appointments(admin_client):
     content = response.content.decode()
     assert "Siân Jones" in content
     assert "Ada Lovelace" not in content
+
+
+def test_appointments_are_found_by_their_patients_name_or_nhs_number(admin_client):
+    ada = AppointmentFactory(patient=PatientFactory(name="Siân O'Brien", nhs_number="9434765919"))
+    AppointmentFactory(patient=PatientFactory(name="John Smith", nhs_number="4010232137"))
+
+    for term in ("sian o", "BRIEN", "943 476 5919"):
+        assert listed(admin_client, q=term) == [ada]
+    assert listed(admin_client, q="nobody") == []

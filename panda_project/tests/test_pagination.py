@@ -4,6 +4,8 @@ and keyset pages (?cursor=)."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from appointments.tests.factories import AppointmentFactory
@@ -129,7 +131,13 @@ def test_deep_pages_read_keys_first_and_list_the_same_rows(api, monkeypatch, url
         AppointmentFactory(patient=PatientFactory(name=name))
     expected = [row[key] for row in api.get(url, {"limit": 100}).json()["results"]]
     monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 2)
-    pages = [api.get(url, {"offset": offset, "limit": 3}).json() for offset in (0, 3, 6)]
+    pages = []
+    for offset in (0, 3, 6):
+        with CaptureQueriesContext(connection) as queries:
+            pages.append(api.get(url, {"offset": offset, "limit": 3}).json())
+        # Past DEFERRED_JOIN_OFFSET, the page's rows are fetched by the keys read first.
+        fetched_by_key = any(" IN (" in query["sql"] for query in queries)
+        assert fetched_by_key == (offset >= 2), queries.captured_queries
     assert [row[key] for page in pages for row in page["results"]] == expected
     assert [page["next"] is None for page in pages] == [False, False, True]
 
