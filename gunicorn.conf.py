@@ -6,16 +6,16 @@ import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Sync workers, one per core and one more to use a core while another waits on the database.
-# Measured with `make bench` on 2 cores: more workers (or gthread's threads, which contend for
-# the GIL) cost more CPU per request than they gain.
+# Measured on 2 cores under wrk: 4 sync workers, or 2 gthread workers with 2 or 4 threads each,
+# cost more CPU per request than 2 or 3 sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# A worker is replaced after this many requests, a guard against slow leaks (PANDA's workers
-# hold steady near 80 MiB). Each replacement costs a core about half a second of start-up: at
-# 10,000 that was a few per cent of the CPU under full load.
+# A worker is replaced after this many requests, a guard against slow leaks (`make bench` sees
+# workers peak at 77-94 MiB). Each replacement costs a core about half a second of start-up,
+# which at one every 10,000 requests was a few per cent of the CPU under full load.
 max_requests = 100000
 max_requests_jitter = 10000
 # An empty GUNICORN_ACCESS_LOG turns the access log off.
