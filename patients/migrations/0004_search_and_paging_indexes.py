@@ -11,16 +11,16 @@ Django rebuilds a SQLite table to alter it, which drops its triggers: a later mi
 alters patients_patient on SQLite must create them again (patients.tests.test_search checks).
 """
 
-from django.db import migrations
+from django.db import migrations, transaction
 
 SQL = {
     "postgresql": (
         [
             "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-            "CREATE INDEX patient_name_trgm_idx ON patients_patient "
+            "CREATE INDEX CONCURRENTLY patient_name_trgm_idx ON patients_patient "
             "USING gin (name_search gin_trgm_ops)",
         ],
-        ["DROP INDEX IF EXISTS patient_name_trgm_idx"],
+        ["DROP INDEX CONCURRENTLY IF EXISTS patient_name_trgm_idx"],
     ),
     "sqlite": (
         [
@@ -52,17 +52,30 @@ SQL = {
 }
 
 
+def _run(schema_editor, statements):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in statements:  # CONCURRENTLY: each outside any transaction
+            schema_editor.execute(statement)
+        return
+    with transaction.atomic(using=schema_editor.connection.alias):  # all or nothing
+        for statement in statements:
+            schema_editor.execute(statement)
+
+
 def forwards(apps, schema_editor):
-    for statement in SQL.get(schema_editor.connection.vendor, ([], []))[0]:
-        schema_editor.execute(statement)
+    _run(schema_editor, SQL.get(schema_editor.connection.vendor, ([], []))[0])
 
 
 def backwards(apps, schema_editor):
-    for statement in SQL.get(schema_editor.connection.vendor, ([], []))[1]:
-        schema_editor.execute(statement)
+    _run(schema_editor, SQL.get(schema_editor.connection.vendor, ([], []))[1])
 
 
 class Migration(migrations.Migration):
+    # PostgreSQL builds the trigram index CONCURRENTLY, so that an upgrade does not hold up
+    # registrations for as long as the build over every patient takes; that cannot run inside
+    # a transaction.
+    atomic = False
+
     dependencies = [("patients", "0003_labels")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
