@@ -243,6 +243,9 @@ def start_floor(url: str, probe: str) -> Server:
     port = free_port()
     command = [
         str(PYTHON_BIN / "gunicorn"),
+        # Plain gunicorn: not PANDA's gunicorn.conf.py, which gunicorn reads from the current
+        # folder unless told otherwise.
+        "--config=/dev/null",
         f"--workers={CPUS}",
         "--worker-class=sync",
         f"--bind=127.0.0.1:{port}",
