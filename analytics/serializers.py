@@ -7,7 +7,7 @@ from rest_framework import serializers
 from panda_project.api.fields import StrictSerializerMixin
 from panda_project.api.links import DIGITS_PLACEHOLDER, link_builder
 
-from .selectors import GROUP_BY, PERIODS, MissedFigures
+from .selectors import GROUP_BY, LONDON, PERIODS, MissedFigures, MissedReport
 
 GROUP_VIEWS = {
     "clinician": "clinician-detail",
@@ -79,6 +79,17 @@ class MissedFiguresSerializer(serializers.Serializer):
             path = reverse(GROUP_VIEWS[self.context["group_by"]], args=[figures.group_id])
             url = self.context["request"].build_absolute_uri(path)
         return {"id": figures.group_id, "name": figures.group_name, "url": url}
+
+
+def report_body(report: MissedReport) -> dict:
+    """What MissedReportSerializer shows of a report."""
+    return {
+        "group_by": report.group_by,
+        "period": report.period,
+        "time_zone": LONDON.key,
+        "periods": report.periods,
+        "results": report.rows,
+    }
 
 
 class MissedReportSerializer(serializers.Serializer):

@@ -6,8 +6,8 @@ from rest_framework.views import APIView
 
 from panda_project.api.schema import errors
 
-from .selectors import LONDON, missed_appointments
-from .serializers import MissedQuerySerializer, MissedReportSerializer
+from .selectors import missed_appointments
+from .serializers import MissedQuerySerializer, MissedReportSerializer, report_body
 
 
 class MissedAppointmentsView(APIView):
@@ -40,11 +40,4 @@ class MissedAppointmentsView(APIView):
             department_id=options.get("department"),
         )
         context = {"request": request, "group_by": report.group_by}
-        body = {
-            "group_by": report.group_by,
-            "period": report.period,
-            "time_zone": LONDON.key,
-            "periods": report.periods,
-            "results": report.rows,
-        }
-        return Response(MissedReportSerializer(body, context=context).data)
+        return Response(MissedReportSerializer(report_body(report), context=context).data)

@@ -6,8 +6,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from analytics.selectors import LONDON, missed_appointments
-from analytics.serializers import MissedReportSerializer
+from analytics.selectors import missed_appointments
+from analytics.serializers import MissedReportSerializer, report_body
 
 from .conftest import NOW
 
@@ -19,13 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_report_equals_the_generic_serializers_output(crafted, monkeypatch, group_by, period):
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     report = missed_appointments(group_by=group_by, period=period, first_day=None, last_day=None)
-    body = {
-        "group_by": report.group_by,
-        "period": report.period,
-        "time_zone": LONDON.key,
-        "periods": report.periods,
-        "results": report.rows,
-    }
+    body = report_body(report)
     request = Request(APIRequestFactory().get("/", HTTP_X_FORWARDED_PROTO="https"))
     context = {"request": request, "group_by": report.group_by}
 

@@ -9,20 +9,18 @@ INDEX = models.Index(
 )
 
 
+def _options(schema_editor) -> dict:
+    return {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
+
+
 def add_index(apps, schema_editor):
     model = apps.get_model("appointments", "Appointment")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.add_index(model, INDEX)
+    schema_editor.add_index(model, INDEX, **_options(schema_editor))
 
 
 def remove_index(apps, schema_editor):
     model = apps.get_model("appointments", "Appointment")
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, INDEX, concurrently=True)
-    else:
-        schema_editor.remove_index(model, INDEX)
+    schema_editor.remove_index(model, INDEX, **_options(schema_editor))
 
 
 class Migration(migrations.Migration):
