@@ -50,9 +50,9 @@ class LocaleMiddleware(locale.LocaleMiddleware):
 
     @staticmethod
     def _prefixed_urls(request) -> bool:
-        return is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[
-            0
-        ]
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        prefixed, _prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+        return prefixed
 
     def process_request(self, request):
         if self._prefixed_urls(request):
