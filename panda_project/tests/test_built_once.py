@@ -1,6 +1,7 @@
 """What PANDA builds once per class instead of once per use behaves as the original would."""
 
 import pytest
+from django.utils import translation
 from rest_framework import serializers
 
 from patients.models import Patient
@@ -21,8 +22,14 @@ def _describe(serializer) -> dict:
     return {name: repr(field) for name, field in serializer.fields.items()}
 
 
-def test_a_model_serializer_gets_the_fields_drf_would_build():
-    assert _describe(PatientSerializer()) == _describe(_DRFPatientSerializer())
+@pytest.mark.parametrize("first", ["en-gb", "cy", "fr"])
+def test_a_model_serializer_gets_the_fields_drf_would_build_in_each_language(first):
+    PatientSerializer.__dict__.get("_fields_by_language", {}).clear()
+    with translation.override(first):  # whichever language comes first
+        PatientSerializer().fields  # noqa: B018
+    for language in ("en-gb", "cy", "fr"):
+        with translation.override(language):
+            assert _describe(PatientSerializer()) == _describe(_DRFPatientSerializer())
 
 
 def test_each_serializer_gets_its_own_bound_fields():
