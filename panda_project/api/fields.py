@@ -114,25 +114,38 @@ class ModelFieldsOnceMixin:
 
 
 class StrictSerializerMixin:
-    """Refuse fields the endpoint does not accept, so that a frontend's typo surfaces as a 400."""
+    """Refuse fields the endpoint does not accept, so that a frontend's typo surfaces as a 400,
+    reported beside every other field's error. A serializer of a query string sets
+    ``of_query_parameters``, and its errors then say so."""
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                read_only = set(self.fields)
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            serializers.ErrorDetail(
-                                _("This field is read-only.")
-                                if name in read_only
-                                else _("This field is not known."),
-                                code="read_only_field" if name in read_only else "unknown_field",
-                            )
-                        ]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+    of_query_parameters = False
+
+    def run_validation(self, data=serializers.empty):
+        unknown = self._unknown_fields(data)
+        try:
+            value = super().run_validation(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+    def _unknown_fields(self, data) -> dict:
+        if not hasattr(data, "keys"):
+            return {}
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        return {
+            name: [serializers.ErrorDetail(*self._refusal(name))]
+            for name in sorted(set(data.keys()) - writable)
+        }
+
+    def _refusal(self, name: str) -> tuple[str, str]:
+        """The message and code for the field or parameter ``name``, which is not taken."""
+        if self.of_query_parameters:
+            message = _("This query parameter is not known here. Known: %(known)s.")
+            return message % {"known": ", ".join(sorted(self.fields))}, "unknown_parameter"
+        if name in self.fields:
+            return _("This field is read-only."), "read_only_field"
+        return _("This field is not known."), "unknown_field"

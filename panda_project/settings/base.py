@@ -181,7 +181,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "panda_project.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "panda_project.api.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "panda_project.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
