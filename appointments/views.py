@@ -70,7 +70,7 @@ STATE_CHANGE = (
 
 
 def _queryset():
-    return Appointment.objects.select_related("patient", "clinician", "department")
+    return Appointment.objects.select_related("patient", "clinician", "department", "site")
 
 
 @extend_schema_view(
@@ -142,6 +142,7 @@ class AppointmentViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         appointment = self.get_object()
         serializer = AppointmentUpdateSerializer(
+            appointment,
             data=request.data,
             partial=kwargs.get("partial", False),
             context=self.get_serializer_context(),
