@@ -7,14 +7,16 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 
-from panda_project.timestamps import parse_aware_datetime
+from panda_project.timestamps import parse_aware_datetime, restore_plus
 from panda_project.validators import reject_control_characters
 
 
 class AwareDateTimeFormField(forms.CharField):
+    """A timestamp in a query string, where an unencoded "+" in its offset arrives as a space."""
+
     def clean(self, value):
         value = super().clean(value)
-        return parse_aware_datetime(value) if value else None
+        return parse_aware_datetime(restore_plus(value)) if value else None
 
 
 class AwareDateTimeFilter(django_filters.Filter):
