@@ -7,12 +7,15 @@ from rest_framework.views import APIView
 
 from panda_project.api.schema import errors
 
+from .models import MissedAppointmentsReport
 from .selectors import missed_appointments
 from .serializers import MissedQuerySerializer, MissedReportSerializer, report_body
 
 
 class MissedAppointmentsView(APIView):
     """Missed appointments and the clinician time they cost, per group and calendar period."""
+
+    permission_model = MissedAppointmentsReport
 
     @extend_schema(
         summary="Missed appointments over time",

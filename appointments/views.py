@@ -109,6 +109,7 @@ def _queryset():
 class AppointmentViewSet(viewsets.ModelViewSet):
     """Appointments, identified by UUID."""
 
+    permission_model = Appointment
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     ordering_fields = ORDERING
@@ -190,6 +191,7 @@ class AppointmentViewSet(viewsets.ModelViewSet):
 class PatientAppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """One patient's appointments, with the same filters as the appointment list."""
 
+    permission_model = Appointment
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     ordering_fields = ORDERING

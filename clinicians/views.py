@@ -135,6 +135,7 @@ MEMBERSHIP_RULES = (
 class ClinicianMembershipViewSet(viewsets.ModelViewSet):
     """The organisations and sites a clinician works or worked at, with their dates."""
 
+    permission_model = Membership
     serializer_class = MembershipSerializer
     filter_backends = []
     lookup_value_regex = "[0-9]+"

@@ -207,6 +207,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "appointments.models.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "panda_project.api.schema.document_credential_errors",
+    ],
 }
 
 # Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
