@@ -238,8 +238,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own console handler would print unmasked records when DEBUG is on.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        # Django's own console handler would print unmasked records when DEBUG is on.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes announces its version at every start ("AXES: BEGIN version …"), so every
+        # command printed it; its lockout warnings still come through.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # The audit trail is read-only in the admin: reverting through it would bypass the services.
