@@ -37,7 +37,7 @@ from panda_project.timestamps import ensure_aware
 from patients.models import Patient
 
 from .durations import validate_duration
-from .models import Appointment, State, Status
+from .models import Appointment, State, Status, has_ended, running_condition
 
 EDITABLE_FIELDS = (
     "patient",
@@ -164,7 +164,7 @@ def _validate_site(appointment: Appointment) -> None:
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
-    if appointment.ends_at <= now:
+    if has_ended(appointment.ends_at, now):
         raise ValidationError(
             {
                 "starts_at": ValidationError(
@@ -229,7 +229,7 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -247,7 +247,7 @@ def _transition(
     """Move an active, not yet ended appointment that meets ``when`` to ``state``, stamping
     ``stamp`` with now."""
     updated = Appointment.objects.filter(
-        when or Q(), pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), when or Q(), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
         current = _current(appointment)
@@ -310,7 +310,7 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
-    if status == Status.MISSED and appointment.ends_at > now:
+    if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",
