@@ -174,16 +174,14 @@ class StrictSerializerMixin:
         if not hasattr(data, "keys"):
             return {}
         writable = {name for name, field in self.fields.items() if not field.read_only}
-        return {
-            name: [serializers.ErrorDetail(*self._refusal(name))]
-            for name in sorted(set(data.keys()) - writable)
-        }
+        return {name: [self._refusal(name)] for name in sorted(set(data.keys()) - writable)}
 
-    def _refusal(self, name: str) -> tuple[str, str]:
-        """The message and code for the field or parameter ``name``, which is not taken."""
+    def _refusal(self, name: str) -> serializers.ErrorDetail:
+        """Why the field or parameter ``name`` is not taken."""
         if self.of_query_parameters:
             message = _("This query parameter is not known here. Known: %(known)s.")
-            return message % {"known": ", ".join(sorted(self.fields))}, "unknown_parameter"
+            known = ", ".join(sorted(self.fields))
+            return serializers.ErrorDetail(message % {"known": known}, code="unknown_parameter")
         if name in self.fields:
-            return _("This field is read-only."), "read_only_field"
-        return _("This field is not known."), "unknown_field"
+            return serializers.ErrorDetail(_("This field is read-only."), code="read_only_field")
+        return serializers.ErrorDetail(_("This field is not known."), code="unknown_field")
