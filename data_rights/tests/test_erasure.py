@@ -75,10 +75,7 @@ def leftovers(needles=NEEDLES) -> list[tuple[str, str, str]]:
                 for column, value in zip(columns, row, strict=False):
                     if isinstance(value, memoryview):
                         value = value.tobytes()
-                    if isinstance(value, bytes):
-                        text = value.decode("latin-1")
-                    else:
-                        text = str(value)
+                    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
                     text = text.casefold()
                     found += [(table, column, n) for n in needles if n.casefold() in text]
     return found

@@ -1,0 +1,131 @@
+"""Patient/{nhs}/$everything: the patient, their appointments and what those refer to, as one
+valid searchset Bundle, paged like a search."""
+
+import datetime as dt
+
+import pytest
+
+from appointments.tests.factories import AppointmentFactory
+from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
+from organisations.models import Organisation, Site
+from patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/fhir/R4/Patient/9434765919/$everything"
+
+
+@pytest.fixture
+def world():
+    """The patient with three appointments (two with one clinician), another patient's."""
+    patient = PatientFactory(nhs_number="9434765919")
+    trust = Organisation.objects.create(name="Cardiff and Vale UHB")
+    site = Site.objects.create(organisation=trust, name="University Hospital of Wales")
+    gp = Organisation.objects.create(name="Canton Surgery")
+    rees, morgan = ClinicianFactory(name="Dr Rees"), ClinicianFactory(name="Dr Morgan")
+    cardiology = DepartmentFactory(name="cardiology", organisation=gp)
+    start = dt.datetime(2030, 6, 4, 9, tzinfo=dt.UTC)
+    appointments = [
+        AppointmentFactory(
+            patient=patient, clinician=rees, department=cardiology, starts_at=start, site=site
+        ),
+        AppointmentFactory(
+            patient=patient,
+            clinician=rees,
+            department=cardiology,
+            starts_at=start + dt.timedelta(days=1),
+        ),
+        AppointmentFactory(patient=patient, clinician=morgan, starts_at=start + dt.timedelta(2)),
+    ]
+    AppointmentFactory()  # someone else's, with their own clinician and department
+    return patient, appointments, (rees, morgan), (trust, gp)
+
+
+def ids(bundle):
+    return [
+        (e["resource"]["resourceType"], e["resource"]["id"], e["search"]["mode"])
+        for e in bundle["entry"]
+    ]
+
+
+def test_everything_is_the_patient_their_appointments_and_what_they_refer_to(fhir, world):
+    patient, appointments, (rees, morgan), (trust, gp) = world
+    cardiology, other = appointments[0].department, appointments[2].department
+
+    bundle = fhir.get(URL)
+
+    assert (bundle["type"], bundle["total"]) == ("searchset", 10)
+    assert ids(bundle) == [
+        ("Patient", "9434765919", "match"),
+        *[("Appointment", str(a.pk), "include") for a in appointments],
+        ("Practitioner", str(rees.pk), "include"),
+        ("Practitioner", str(morgan.pk), "include"),
+        ("Organization", f"department-{cardiology.pk}", "include"),
+        ("Organization", f"department-{other.pk}", "include"),
+        ("Organization", f"organisation-{trust.pk}", "include"),
+        ("Organization", f"organisation-{gp.pk}", "include"),
+    ]
+    full_urls = {e["fullUrl"] for e in bundle["entry"]}
+    # Every reference in the Bundle resolves within it.
+    for entry in bundle["entry"]:
+        for reference in _references(entry["resource"]):
+            assert f"http://testserver/fhir/R4/{reference}" in full_urls, reference
+
+
+def _references(value):
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str) and not value["reference"].startswith("#"):
+            yield value["reference"]
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+
+
+def test_everything_pages_by_count_and_offset_across_kinds(fhir, world):
+    whole = ids(fhir.get(URL, {"_count": "100"}))
+    seen, url, pages = [], f"{URL}?_count=3", 0
+    while url:
+        bundle = fhir.get(url)
+        assert bundle["total"] == 10
+        seen += ids(bundle)
+        url = next((link["url"] for link in bundle["link"] if link["relation"] == "next"), None)
+        pages += 1
+    assert (pages, seen) == (4, whole)
+
+
+def test_a_patient_without_appointments_is_alone(fhir):
+    PatientFactory(nhs_number="9434765919")
+    assert ids(fhir.get(URL)) == [("Patient", "9434765919", "match")]
+
+
+def test_a_count_of_zero_gives_the_total_alone(fhir, world):
+    bundle = fhir.get(URL, {"_count": "0"})
+    assert (bundle["total"], "entry" in bundle) == (10, False)
+
+
+def test_an_unknown_patient_is_a_404_operation_outcome(fhir):
+    assert fhir.error(URL, status=404, code="not-found") == "No patient has this NHS number."
+
+
+def test_unsupported_parameters_are_refused(fhir, world):
+    assert fhir.error(URL, {"_since": "2030-01-01"}, code="not-supported")
+
+
+def test_the_capability_statement_lists_the_operation(fhir):
+    statement = fhir.get("/fhir/R4/metadata")
+    [patient] = [r for r in statement["rest"][0]["resource"] if r["type"] == "Patient"]
+    assert [(o["name"], o["definition"]) for o in patient["operation"]] == [
+        ("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything")
+    ]
+
+
+def test_everything_costs_a_fixed_number_of_queries(fhir, world, django_assert_num_queries):
+    # the patient; five counts; the page's parts (appointments, clinicians, departments,
+    # organisations with their addresses prefetched)
+    with django_assert_num_queries(12):
+        fhir.get(URL)
+    for _ in range(5):
+        AppointmentFactory(patient=world[0])
+    with django_assert_num_queries(12):
+        fhir.get(URL, {"_count": "100"})
