@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from addresses.models import Address
 from appointments.models import Appointment
-from panda_project.history import current_channel, history_request
+from panda_project.history import current_channel, history_of_deletions_skipped, history_request
 from patients.identifiers import identifier_or_none
 from patients.models import Patient
 
@@ -76,7 +76,8 @@ def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> li
     appointment_ids = list(
         Appointment.objects.filter(patient_id__in=ids).values_list("pk", flat=True)
     )
-    Patient.objects.filter(pk__in=ids).delete()
+    with history_of_deletions_skipped():
+        Patient.objects.filter(pk__in=ids).delete()
     Patient.history.filter(id__in=ids).delete()
     Address.history.filter(content_type=patient_type, object_id__in=ids).delete()
     Appointment.history.filter(Q(patient_id__in=ids) | Q(id__in=appointment_ids)).delete()

@@ -196,7 +196,7 @@ def test_purging_expired_records_erases_everything(everything, bystander):
     Patient.objects.update(updated_at=timezone.now())  # the bystander has no appointment: kept
     out = io.StringIO()
     call_command("purge_expired", stdout=out)
-    assert out.getvalue() == "1 patient deleted, their personal data erased.\n"
+    assert out.getvalue() == "Patients deleted, their personal data erased: 1.\n"
     _erased(bystander, "retention")
 
 

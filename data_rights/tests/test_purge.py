@@ -68,7 +68,7 @@ def test_a_dry_run_lists_the_expired_masked_and_deletes_nothing(patients):
     assert out.getvalue().splitlines() == [
         "******5919",
         "******2137",
-        "2 patients' retention has ended: nothing deleted (dry run).",
+        "Patients whose retention has ended: 2. Nothing deleted (dry run).",
     ]
     assert len(nhs_numbers_left()) == 6
     assert not ErasureRecord.objects.exists()
@@ -78,7 +78,7 @@ def test_the_purge_deletes_exactly_the_expired_with_erasure(patients):
     ended(patients["booked"], years_ago(20))
     out = io.StringIO()
     call_command("purge_expired", stdout=out)
-    assert out.getvalue() == "2 patients deleted, their personal data erased.\n"
+    assert out.getvalue() == "Patients deleted, their personal data erased: 2.\n"
     assert nhs_numbers_left() == {"9999999468", "9434765870", "9876543210", "4505577104"}
     assert list(ErasureRecord.objects.values_list("channel", flat=True)) == ["retention"] * 2
     assert not Patient.history.filter(nhs_number__in=["9434765919", "4010232137"]).exists()
@@ -90,7 +90,7 @@ def test_any_batch_size_purges_the_same_and_a_second_run_finds_nothing(patients,
     assert nhs_numbers_left() == {"9999999468", "9434765870", "9876543210", "4505577104"}
     out = io.StringIO()
     call_command("purge_expired", "--batch-size", batch_size, stdout=out)
-    assert out.getvalue() == "0 patients deleted, their personal data erased.\n"
+    assert out.getvalue() == "Patients deleted, their personal data erased: 0.\n"
 
 
 def test_a_purge_stopped_half_way_keeps_its_finished_batches_and_a_rerun_finishes(patients):
@@ -117,5 +117,5 @@ def test_the_retention_years_come_from_the_settings(patients, settings):
     out = io.StringIO()
     call_command("purge_expired", "--dry-run", stdout=out)
     assert out.getvalue().splitlines()[-1] == (
-        "0 patients' retention has ended: nothing deleted (dry run)."
+        "Patients whose retention has ended: 0. Nothing deleted (dry run)."
     )

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from data_rights.services import patients_purge_expired
 from panda_project.commands import in_operator_language
@@ -54,15 +53,7 @@ class Command(BaseCommand):
             found=found,
         )
         if dry_run:
-            message = ngettext(
-                "%(count)d patient's retention has ended: nothing deleted (dry run).",
-                "%(count)d patients' retention has ended: nothing deleted (dry run).",
-                count,
-            )
+            message = _("Patients whose retention has ended: %(count)d. Nothing deleted (dry run).")
         else:
-            message = ngettext(
-                "%(count)d patient deleted, their personal data erased.",
-                "%(count)d patients deleted, their personal data erased.",
-                count,
-            )
+            message = _("Patients deleted, their personal data erased: %(count)d.")
         self.stdout.write(message % {"count": count})
