@@ -65,8 +65,11 @@ def _strip_admin_log(patient_ids, address_ids, appointment_ids) -> None:
 
 @transaction.atomic
 def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> list[ErasureRecord]:
-    """Delete these patients and erase their personal data (see above): one record each."""
-    rows = list(Patient.objects.filter(pk__in=patient_ids).values_list("pk", "nhs_number"))
+    """Delete these patients and erase their personal data (see above): one record each.
+    Patients already gone (another deletion won a race) are left out."""
+    # Locked, so that of two deletions of one patient at once the second finds nothing.
+    patients = Patient.objects.select_for_update().filter(pk__in=patient_ids).order_by("pk")
+    rows = list(patients.values_list("pk", "nhs_number"))
     if not rows:
         return []
     ids = [pk for pk, _ in rows]
@@ -93,12 +96,15 @@ def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> li
     return records
 
 
-def patient_erase(*, patient: Patient, channel: str | None = None, user=None) -> ErasureRecord:
-    """Delete one patient with erasure; ``channel`` and ``user`` default to the request's."""
+def patient_erase(
+    *, patient: Patient, channel: str | None = None, user=None
+) -> ErasureRecord | None:
+    """Delete one patient with erasure; ``channel`` and ``user`` default to the request's.
+    None when someone else deleted the patient meanwhile: deleting is idempotent."""
     if channel is None:
         channel, user = request_actor()
-    [record] = patients_erase(patient_ids=[patient.pk], channel=channel, user=user)
-    return record
+    records = patients_erase(patient_ids=[patient.pk], channel=channel, user=user)
+    return records[0] if records else None
 
 
 def _forget_search_terms() -> None:

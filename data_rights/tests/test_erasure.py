@@ -17,7 +17,7 @@ from appointments.models import Appointment
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from data_rights.digests import nhs_number_hmac
 from data_rights.models import ErasureRecord
-from data_rights.services import ERASED, erasure_check
+from data_rights.services import ERASED, erasure_check, patient_erase
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
 
@@ -235,3 +235,25 @@ def test_erasing_without_a_key_is_refused_and_changes_nothing(settings, bystande
     with pytest.raises(Exception, match="PANDA_ERASURE_KEY must be set"):
         call_command("erase_patient", "4010232137")
     assert Patient.objects.filter(pk=bystander.pk).exists()
+
+
+def test_erasing_a_patient_already_deleted_meanwhile_records_nothing(bystander):
+    stale = Patient.objects.get(pk=bystander.pk)
+    assert patient_erase(patient=bystander, channel="command") is not None
+    assert patient_erase(patient=stale, channel="command") is None
+    assert ErasureRecord.objects.count() == 1
+
+
+def test_clinic_managers_find_an_erased_number_in_the_erasure_records(manager, bystander):
+    call_command("erase_patient", "4010232137", stdout=io.StringIO())
+    url = reverse("admin:data_rights_erasurerecord_changelist")
+    assert manager.get(url, {"q": "401 023 2137"}).context["cl"].result_count == 1
+    assert manager.get(url, {"q": NHS}).context["cl"].result_count == 0
+    assert manager.get(url, {"q": "not a number"}).context["cl"].result_count == 0
+    page = manager.get(url).text
+    assert "4010232137" not in page and nhs_number_hmac("4010232137") not in page
+
+
+def test_a_receptionist_cannot_read_the_erasure_records(client, receptionist_user):
+    client.force_login(receptionist_user)
+    assert client.get(reverse("admin:data_rights_erasurerecord_changelist")).status_code == 403
