@@ -146,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English (British) is the default; Welsh and French are shipped too (locale/, see the README).
+# English (British) is the default; Welsh and French are shipped too (docs/localisation.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -255,7 +255,7 @@ PANDA_RETENTION_YEARS = int(os.environ.get("PANDA_RETENTION_YEARS", "8"))
 if PANDA_RETENTION_YEARS < 1:
     raise ImproperlyConfigured("PANDA_RETENTION_YEARS must be a whole number of years, at least 1.")
 
-# Security (see the README's "Security" section).
+# Security (see docs/security.md).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
 PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
 if PANDA_API_AUTH not in ("none", "token"):
