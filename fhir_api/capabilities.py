@@ -24,9 +24,9 @@ PAGING = [
 EVERYTHING = {
     "name": "everything",
     "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
-    "documentation": "Patient/{nhs}/$everything: the Patient, their Appointments, and the "
-    "Practitioners and Organizations these refer to, as a searchset Bundle paged by _count "
-    "and _offset.",
+    "documentation": "Patient/{nhs}/$everything: the Patient, their Appointments, the "
+    "Practitioners and Organizations these refer to, and (where PANDA sends reminders) the "
+    "reminders sent to them as Communications, as a searchset Bundle paged by _count and _offset.",
 }
 
 

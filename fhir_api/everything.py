@@ -3,13 +3,15 @@ one searchset Bundle (FHIR's Patient-everything operation), paged like a search.
 
 The Bundle is the concatenation of parts, each a queryset in a fixed order: the Patient, their
 Appointments, the Practitioners and the Organizations (departments, and the organisations that
-those departments and the appointments' sites belong to) that the appointments refer to. Another
-kind of resource about the patient is one more part in ``everything_parts``.
+those departments and the appointments' sites belong to) that the appointments refer to, and,
+where the reminders app is installed, the reminders sent to the patient as Communications.
+Another kind of resource about the patient is one more part in ``everything_parts``.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from clinicians.models import Clinician
@@ -17,7 +19,9 @@ from patients.models import Patient
 
 from . import selectors
 from .mapping import (
+    REMINDER_STATUS,
     appointment_resource,
+    communication_resource,
     department_resource,
     organisation_resource,
     patient_resource,
@@ -40,13 +44,25 @@ def everything_parts(patient: Patient, now) -> list[Part]:
     organisations = selectors.organisation_queryset().filter(
         Q(departments__appointments__patient=patient) | Q(sites__appointments__patient=patient)
     )
-    return [
+    parts = [
         Part(Patient.objects.filter(pk=patient.pk), patient_resource),
         Part(appointments, lambda appointment: appointment_resource(appointment, now)),
         Part(clinicians.distinct().order_by("id"), practitioner_resource),
         Part(departments.distinct().order_by("id"), department_resource),
         Part(organisations.distinct().order_by("id"), organisation_resource),
     ]
+    if apps.is_installed("reminders"):
+        parts.append(_communications(patient))
+    return parts
+
+
+def _communications(patient: Patient) -> Part:
+    """The reminders sent to the patient: those the provider accepted, delivered or not."""
+    reminders = apps.get_model("reminders", "Reminder").objects.filter(
+        appointment__patient=patient, sent_at__isnull=False, state__in=REMINDER_STATUS
+    )
+    reminders = reminders.select_related("appointment__patient").order_by("sent_at", "id")
+    return Part(reminders, communication_resource)
 
 
 class Everything:

@@ -4,6 +4,7 @@ valid searchset Bundle, paged like a search."""
 import datetime as dt
 
 import pytest
+from django.apps import apps
 
 from appointments.tests.factories import AppointmentFactory
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
@@ -34,7 +35,12 @@ def world():
             department=cardiology,
             starts_at=start + dt.timedelta(days=1),
         ),
-        AppointmentFactory(patient=patient, clinician=morgan, starts_at=start + dt.timedelta(2)),
+        AppointmentFactory(
+            patient=patient,
+            clinician=morgan,
+            department=DepartmentFactory(name="dermatology"),
+            starts_at=start + dt.timedelta(2),
+        ),
     ]
     AppointmentFactory()  # someone else's, with their own clinician and department
     return patient, appointments, (rees, morgan), (trust, gp)
@@ -129,3 +135,49 @@ def test_everything_costs_a_fixed_number_of_queries(fhir, world, django_assert_n
         AppointmentFactory(patient=world[0])
     with django_assert_num_queries(12):
         fhir.get(URL, {"_count": "100"})
+
+
+needs_reminders = pytest.mark.skipif(
+    not apps.is_installed("reminders"), reason="the reminders app is not installed"
+)
+
+
+@needs_reminders
+def test_the_reminders_sent_are_communications_to_the_patient_about_the_appointment(fhir, world):
+    patient, appointments, *_ = world
+    Reminder = apps.get_model("reminders", "Reminder")
+    variant = apps.get_model("reminders", "ReminderVariant").objects.first()
+    sent = dt.datetime(2030, 6, 3, 9, tzinfo=dt.UTC)
+
+    def reminder(appointment, channel, state, sent_at, reason=""):
+        return Reminder.objects.create(
+            appointment=appointment,
+            variant=variant,
+            channel=channel,
+            offset=appointment.starts_at - sent_at,
+            appointment_starts_at=appointment.starts_at,
+            due_at=sent_at,
+            state=state,
+            sent_at=sent_at,
+            failure_reason=reason,
+        )
+
+    sms = reminder(appointments[0], "sms", "delivered", sent)
+    email = reminder(appointments[1], "email", "failed", sent + dt.timedelta(hours=1), "bounced")
+    reminder(appointments[2], "sms", "scheduled", None)  # not sent: not a Communication
+
+    bundle = fhir.get(URL, {"_count": "100"})
+
+    communications = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Communication"
+    ]
+    assert bundle["total"] == 12
+    assert [c["id"] for c in communications] == [str(sms.pk), str(email.pk)]
+    first, second = communications
+    assert first["status"] == "completed"
+    assert first["medium"][0]["coding"][0]["code"] == "SMSWRIT"
+    assert first["subject"]["reference"] == "Patient/9434765919"
+    assert first["about"] == [{"reference": f"Appointment/{appointments[0].pk}"}]
+    assert first["sent"] == "2030-06-03T10:00:00+01:00"
+    assert (second["status"], second["statusReason"]) == ("not-done", {"text": "bounced"})
+    assert second["medium"][0]["coding"][0]["code"] == "EMAILWRIT"
