@@ -2,16 +2,19 @@
 
 The export has the patient, their addresses and appointments (as the API shows them), the
 clinicians and departments those appointments refer to, the audit trail of every recorded
-change to those records (when, what, how and by whom), and the record of earlier exports.
+change to those records (when, what, how and by whom), the record of earlier exports, and, where
+the reminders app is installed, the reminders of their appointments.
 """
 
 import datetime as dt
 import uuid
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from addresses.models import Address
 from addresses.serializers import AddressSerializer
@@ -109,7 +112,7 @@ def patient_data(patient: Patient, request) -> dict:
     )
     clinicians = Clinician.objects.filter(appointments__patient=patient).distinct()
     departments = Department.objects.filter(appointments__patient=patient).distinct()
-    return {
+    body = {
         "exported_at": _plain(timezone.now()),
         "patient": PatientSerializer(patient, context=context).data,
         "addresses": AddressSerializer(patient.addresses.all(), many=True, context=context).data,
@@ -123,3 +126,18 @@ def patient_data(patient: Patient, request) -> dict:
         "audit_trail": patient_audit_trail(patient),
         "exports": patient_exports(patient),
     }
+    if apps.is_installed("reminders"):
+        body["reminders"] = patient_reminders(patient)
+    return body
+
+
+def patient_reminders(patient: Patient) -> list[dict]:
+    """The reminders of the patient's appointments, sent or not, as the reminders API shows
+    them, each with its appointment's id."""
+    serializer = import_string("reminders.serializers.ReminderSerializer")
+    reminders = apps.get_model("reminders", "Reminder").objects.filter(appointment__patient=patient)
+    reminders = reminders.select_related("variant").order_by("due_at", "id")
+    return [
+        {"appointment": str(reminder.appointment_id), **serializer(reminder).data}
+        for reminder in reminders
+    ]

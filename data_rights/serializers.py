@@ -42,3 +42,9 @@ class PatientDataSerializer(serializers.Serializer):
     departments = DepartmentSerializer(many=True, help_text="Those the appointments are in.")
     audit_trail = AuditEntrySerializer(many=True, help_text="Oldest first.")
     exports = ExportEntrySerializer(many=True, help_text="Every export, this one included.")
+    reminders = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="Where PANDA sends reminders: those of the patient's appointments, as the "
+        "reminders API shows them, each with its `appointment` id.",
+    )

@@ -21,6 +21,8 @@ from data_rights.services import ERASED, erasure_check, patient_erase
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
 
+from .conftest import patient_change
+
 pytestmark = pytest.mark.django_db(transaction=False)
 
 NHS = "9434765919"
@@ -81,14 +83,6 @@ def leftovers(needles=NEEDLES) -> list[tuple[str, str, str]]:
     return found
 
 
-def _management_forms():
-    return {
-        f"{prefix}-{key}": value
-        for prefix in ("addresses-address-content_type-object_id", "appointments")
-        for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
-    }
-
-
 @pytest.fixture
 def bystander():
     """Another patient, who must come through every erasure untouched."""
@@ -120,7 +114,7 @@ def everything(api, manager, manager_user, bystander):
     patient = Patient.objects.get(nhs_number=NHS)
     changed = manager.post(
         reverse("admin:patients_patient_change", args=[patient.pk]),
-        {**PATIENT, "name": PATIENT["name"], **_management_forms()},
+        patient_change(manager, patient, name=PATIENT["name"]),
     )
     assert changed.status_code == 302
     exported = manager.get(reverse("admin:patients_patient_export_data", args=[patient.pk]))

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -15,6 +16,8 @@ from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from data_rights.models import PatientExport
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
+
+from .conftest import patient_change
 
 pytestmark = pytest.mark.django_db
 NHS = "9434765919"
@@ -54,14 +57,9 @@ def recorded(api, manager, tmp_path):
         clinician=ClinicianFactory(name="Dr Ffion Rees"),
         department=DepartmentFactory(name="cardiology"),
     )
-    forms = {
-        f"{prefix}-{key}": value
-        for prefix in ("addresses-address-content_type-object_id", "appointments")
-        for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
-    }
     response = manager.post(
         reverse("admin:patients_patient_change", args=[patient.pk]),
-        {**PATIENT, "name": "Siân Evans-Jones", "phone": "", "email": "", **forms},
+        patient_change(manager, patient, name="Siân Evans-Jones"),
     )
     assert response.status_code == 302
     return patient, appointment
@@ -82,7 +80,7 @@ def test_the_export_holds_the_patient_their_records_and_the_audit_trail(api, rec
         "departments",
         "audit_trail",
         "exports",
-    ]
+    ] + (["reminders"] if apps.is_installed("reminders") else [])
     assert body["patient"] == api.get(f"/api/v1/patients/{NHS}/").json()
     assert [a["line1"] for a in body["addresses"]] == ["1 Heol y Frenhines"]
     assert [a["id"] for a in body["appointments"]] == [str(appointment.pk)]
@@ -193,3 +191,23 @@ def test_appointment_times_in_the_trail_are_in_the_clinics_zone(api):
     [entry] = [e for e in api.get(URL).json()["audit_trail"] if e["record"] == "appointment"]
     assert entry["values"]["starts_at"] == "2030-06-04T16:30:00+01:00"
     assert entry["values"]["duration"] == "30m"
+
+
+@pytest.mark.skipif(not apps.is_installed("reminders"), reason="no reminders app")
+def test_the_export_holds_the_reminders_of_the_patients_appointments(api):
+    patient = PatientFactory(nhs_number=NHS)
+    appointment = AppointmentFactory(patient=patient)
+    Reminder = apps.get_model("reminders", "Reminder")
+    reminder = Reminder.objects.create(
+        appointment=appointment,
+        variant=apps.get_model("reminders", "ReminderVariant").objects.first(),
+        channel="sms",
+        offset=dt.timedelta(days=1),
+        appointment_starts_at=appointment.starts_at,
+        due_at=appointment.starts_at - dt.timedelta(days=1),
+    )
+    AppointmentFactory()  # another patient's, perhaps with reminders of its own
+    reminders = api.get(URL).json()["reminders"]
+    assert [(r["id"], r["appointment"], r["channel"]) for r in reminders] == [
+        (str(reminder.pk), str(appointment.pk), "sms")
+    ]
