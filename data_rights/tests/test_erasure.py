@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from addresses.models import Address
 from appointments.models import Appointment
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from data_rights.digests import nhs_number_hmac
@@ -251,3 +252,21 @@ def test_clinic_managers_find_an_erased_number_in_the_erasure_records(manager, b
 def test_a_receptionist_cannot_read_the_erasure_records(client, receptionist_user):
     client.force_login(receptionist_user)
     assert client.get(reverse("admin:data_rights_erasurerecord_changelist")).status_code == 403
+
+
+def test_erasure_finds_the_trail_of_a_patients_addresses_by_an_index():
+    sql = str(Address.history.filter(content_type_id=1, object_id__in=[1, 2]).only("pk").query)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        else:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s"
+                if connection.vendor == "postgresql"
+                else "SELECT index_name FROM information_schema.statistics "
+                "WHERE table_schema = DATABASE() AND table_name = %s",
+                ["addresses_historicaladdress"],
+            )
+            plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "hist_address_owner_idx" in plan
