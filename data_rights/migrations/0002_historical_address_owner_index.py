@@ -24,6 +24,9 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # One statement; MariaDB cannot run DDL inside a transaction that could be rolled back.
+    atomic = False
+
     dependencies = [
         ("data_rights", "0001_erasure_and_export_records"),
         ("addresses", "0003_labels"),
