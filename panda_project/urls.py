@@ -15,9 +15,9 @@ from rest_framework.routers import DefaultRouter
 from addresses.views import PatientAddressViewSet
 from appointments.views import AppointmentViewSet, PatientAppointmentViewSet
 from clinicians.views import ClinicianMembershipViewSet, ClinicianViewSet, DepartmentViewSet
+from data_rights.views import PatientExportView
 from fhir_api.errors import operation_outcome
 from fhir_api.views import UnknownEndpointView as FHIRUnknownEndpointView
-from data_rights.views import PatientExportView
 from organisations.views import OrganisationAddressViewSet, OrganisationViewSet, SiteViewSet
 from panda_project.api.errors import json_error
 from panda_project.api.fallback import api_fallback
