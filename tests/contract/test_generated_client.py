@@ -79,7 +79,6 @@ def staff_client(package, live_server, role: str, username: str):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_generated_client_runs_the_whole_flow(generated, live_server, token_mode):
-    api = module(generated, "api.v1")
     models = module(generated, "models")
     manager = staff_client(generated, live_server, CLINIC_MANAGER, "manager")
     reception = staff_client(generated, live_server, RECEPTIONIST, "reception")
