@@ -30,7 +30,7 @@ from patients.models import Patient
 from reminders.services import reminders_plan
 
 from .durations import validate_duration
-from .models import Appointment, State, Status
+from .models import Appointment, State, Status, has_ended, running_condition
 
 EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
 # Appointments are kept within years that every supported database and time zone can represent.
@@ -99,7 +99,7 @@ def _validate(appointment: Appointment) -> None:
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
-    if appointment.ends_at <= now:
+    if has_ended(appointment.ends_at, now):
         raise ValidationError(
             {
                 "starts_at": ValidationError(
@@ -162,7 +162,7 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -179,7 +179,7 @@ def _transition(appointment: Appointment, now: dt.datetime | None, state: str, s
     """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
     now = now or timezone.now()
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -237,7 +237,7 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
-    if status == Status.MISSED and appointment.ends_at > now:
+    if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",
