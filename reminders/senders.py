@@ -119,11 +119,18 @@ class NotifySender:
                 )
         except APIError as error:
             # The client reports a connection that failed or timed out as a 503.
-            reason = f"{error.status_code}: {error.message}"
+            reason = f"{error.status_code}: {_notify_message(error.message)}"
             if error.status_code == 429 or error.status_code >= 500:
                 raise SendLater(reason) from error
             raise SendRefused(reason) from error
         return str(response.get("id", ""))
+
+
+def _notify_message(message) -> str:
+    """Notify's ``errors`` list as one line: ``[{"error", "message"}, …]``."""
+    if isinstance(message, list):
+        return "; ".join(str(item.get("message", item)) for item in message)
+    return str(message)
 
 
 SENDERS = {"console": ConsoleSender, "email": EmailSender, "notify": NotifySender}
