@@ -35,6 +35,10 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("analytics", "missedappointmentsreport"): ("view",),
         ("reminders", "reminder"): ("view",),
         ("reminders", "remindervariant"): ("view", "add", "change", "delete"),
+        # Patients' data rights (docs/data-rights.md): exporting everything about a patient, and
+        # reading the records of exports and erasures.
+        ("data_rights", "patientexport"): ("view", "export"),
+        ("data_rights", "erasurerecord"): ("view",),
     },
 }
 
