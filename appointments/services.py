@@ -10,6 +10,7 @@ the API, the admin and the import all call these functions.
   attended appointment passes the same check.
 - Once its end has passed without being attended, it is *missed* (derived, never stored).
 - A cancelled appointment is final: it can never be reinstated, attended, rescheduled or edited.
+- Every change ends by planning the appointment's reminders anew (``reminders.services``).
 
 State changes are a conditional ``UPDATE … WHERE state = 'active' AND ends_at > now``, so of two
 clerks acting on one appointment at once exactly one wins, on every database. Attending adds
@@ -35,6 +36,7 @@ from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
+from reminders.services import reminders_plan
 
 from .durations import validate_duration
 from .models import Appointment, State, Status, has_ended, running_condition
@@ -205,6 +207,7 @@ def appointment_create(
     _validate(appointment)
     _refuse_ended(appointment, now)
     _insert(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -234,6 +237,7 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     if not updated:
         raise _refusal(_current(appointment), now)
     history_record_change(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -257,6 +261,7 @@ def _transition(
     appointment.refresh_from_db()
     # The conditional UPDATE sends no signals, so the audit trail is written here.
     history_record_change(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -338,6 +343,7 @@ def appointment_record(**values) -> Appointment:
     ``appointment_record_prepare`` for the rules)."""
     appointment = appointment_record_prepare(**values)
     _insert(appointment)
+    reminders_plan(appointment=appointment, now=values.get("now"))
     return appointment
 
 
@@ -349,3 +355,6 @@ def appointment_record_many(appointments: list[Appointment]) -> None:
     bulk_create_with_history(
         appointments, Appointment, batch_size=500, default_change_reason=current_channel()
     )
+    for appointment in appointments:
+        if appointment.state == State.ACTIVE:
+            reminders_plan(appointment=appointment)

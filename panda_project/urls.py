@@ -22,6 +22,7 @@ from organisations.views import OrganisationAddressViewSet, OrganisationViewSet,
 from panda_project.api.errors import json_error
 from panda_project.api.fallback import api_fallback
 from patients.views import PatientViewSet
+from reminders.views import AppointmentReminderViewSet, NotifyCallbackView
 
 router = DefaultRouter()
 router.register("patients", PatientViewSet, basename="patient")
@@ -40,6 +41,11 @@ nested.register(
     r"patients/(?P<nhs_number>[^/]+)/appointments",
     PatientAppointmentViewSet,
     basename="patient-appointments",
+)
+nested.register(
+    r"appointments/(?P<appointment_pk>[^/]+)/reminders",
+    AppointmentReminderViewSet,
+    basename="appointment-reminders",
 )
 nested.register(
     r"organisations/(?P<organisation_pk>[0-9]+)/addresses",
@@ -62,6 +68,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(nested.urls)),
     path("api/v1/stats/", include("analytics.urls")),
+    path("api/v1/notify/callback/", NotifyCallbackView.as_view(), name="notify-callback"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
