@@ -104,7 +104,7 @@ class PatientAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("nhs_number", "name", "date_of_birth")}),
-        ("Contact", {"fields": ("postcode", "phone", "email")}),
+        ("Contact", {"fields": ("postcode", "phone", "email", "reminder_channel", "language")}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = (AddressInline, AppointmentInline)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "clinicians",
     "patients",
     "appointments",
+    "reminders",
     "analytics",
     "simple_history",
     # Last, so that every app's permissions exist when it sets up the staff roles.
