@@ -32,6 +32,9 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("organisations", "site"): ("view", "add", "change", "delete"),
         # The "Missed appointments" page (issue 4).
         ("analytics", "missedappointmentsreport"): ("view",),
+        # Trials of reminder wordings: the variants, and the page that compares them.
+        ("reminders", "remindervariant"): ("view", "add", "change", "delete"),
+        ("analytics", "remindertrialreport"): ("view",),
     },
 }
 
