@@ -11,9 +11,12 @@ here, and the appointment services, the tasks and the delivery callback all call
 
 import random
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from appointments.models import Appointment
+from panda_project.exceptions import Conflict
 
 from .models import ReminderAllocation, ReminderVariant
 
@@ -38,3 +41,75 @@ def reminder_variant_allocate(
         appointment=appointment, defaults={"variant": variant}
     )
     return allocation.variant
+
+
+# Variants ---------------------------------------------------------------------------------
+# Clinic managers keep the wordings in the back office. A variant that appointments were
+# allocated to is part of a trial's record and cannot be deleted; the last variant cannot be
+# deleted either, since every planned reminder needs one.
+
+VARIANT_FIELDS = (
+    "name",
+    "sms_text_en",
+    "sms_text_cy",
+    "email_subject_en",
+    "email_subject_cy",
+    "email_body_en",
+    "email_body_cy",
+    "notify_sms_template_id",
+    "notify_email_template_id",
+    "weight",
+)
+
+
+def _save_variant(variant: ReminderVariant) -> ReminderVariant:
+    variant.full_clean()
+    try:
+        with transaction.atomic():
+            variant.save()
+    except IntegrityError:  # the same name saved at the same moment
+        raise Conflict(
+            _("A reminder variant with this name already exists."), code="variant_exists"
+        ) from None
+    return variant
+
+
+@transaction.atomic
+def reminder_variant_create(**fields) -> ReminderVariant:
+    """A new wording, from ``VARIANT_FIELDS`` (keyword-only)."""
+    unknown = set(fields) - set(VARIANT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return _save_variant(ReminderVariant(**fields))
+
+
+@transaction.atomic
+def reminder_variant_update(*, variant: ReminderVariant, **fields) -> ReminderVariant:
+    """Change a wording; appointments already allocated to it keep it, and later reminders use
+    the new text."""
+    unknown = set(fields) - set(VARIANT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(variant, name, value)
+    return _save_variant(variant)
+
+
+@transaction.atomic
+def reminder_variant_delete(*, variant: ReminderVariant) -> None:
+    """Delete a wording no appointment was allocated to, unless it is the only one."""
+    # All variants locked (in one order), so that two deletions at once cannot leave none.
+    variants = ReminderVariant.objects.select_for_update().order_by("pk")
+    if set(variants.values_list("pk", flat=True)) <= {variant.pk}:
+        raise Conflict(
+            _("This is the only reminder variant, so it cannot be deleted."),
+            code="variant_last",
+        )
+    try:
+        with transaction.atomic():
+            variant.delete()
+    except ProtectedError:
+        raise Conflict(
+            _("Appointments were allocated to this reminder variant, so it cannot be deleted."),
+            code="variant_in_use",
+        ) from None
