@@ -29,6 +29,7 @@ from patients.filters import name_search_contains
 from patients.identifiers import format_identifier, identifier_or_none
 from patients.models import Patient
 from patients.names import name_search_key
+from reminders.admin import ReminderInline
 
 from .durations import format_duration, parse_duration_text
 from .models import Appointment, Status
@@ -247,6 +248,8 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     ordering = ("starts_at", "id")
     history_list_display = ("state", "starts_at", "clinician", "department")
+    # The appointment's reminders, read-only, below the form.
+    inlines = (ReminderInline,)
     csv_filename = "appointments.csv"
     csv_columns = (
         ("id", lambda a: a.id),

@@ -5,6 +5,7 @@ the API, the admin and the import all call these functions.
   has not yet ended; it can be marked attended only while it is active and before its end.
 - Once its end has passed without being attended, it is *missed* (derived, never stored).
 - A cancelled appointment is final: it can never be reinstated, attended, rescheduled or edited.
+- Every change ends by planning the appointment's reminders anew (``reminders.services``).
 
 State changes are a conditional ``UPDATE … WHERE state = 'active' AND ends_at > now``, so of two
 clerks acting on one appointment at once exactly one wins, on every database.
@@ -26,9 +27,10 @@ from panda_project.history import history_record_change
 from panda_project.services import apply_changes, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
+from reminders.services import reminders_plan
 
 from .durations import validate_duration
-from .models import Appointment, State, Status
+from .models import Appointment, State, Status, has_ended, running_condition
 
 EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
 # Appointments are kept within years that every supported database and time zone can represent.
@@ -97,7 +99,7 @@ def _validate(appointment: Appointment) -> None:
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
-    if appointment.ends_at <= now:
+    if has_ended(appointment.ends_at, now):
         raise ValidationError(
             {
                 "starts_at": ValidationError(
@@ -135,6 +137,7 @@ def appointment_create(
     _validate(appointment)
     _refuse_ended(appointment, now)
     _insert(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -159,11 +162,12 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
     history_record_change(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -175,13 +179,14 @@ def _transition(appointment: Appointment, now: dt.datetime | None, state: str, s
     """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
     now = now or timezone.now()
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
         raise _refusal(_current(appointment), now)
     appointment.refresh_from_db()
     # The conditional UPDATE sends no signals, so the audit trail is written here.
     history_record_change(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -232,7 +237,7 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
-    if status == Status.MISSED and appointment.ends_at > now:
+    if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",
@@ -263,6 +268,7 @@ def appointment_record(**values) -> Appointment:
     ``appointment_record_prepare`` for the rules)."""
     appointment = appointment_record_prepare(**values)
     _insert(appointment)
+    reminders_plan(appointment=appointment, now=values.get("now"))
     return appointment
 
 
@@ -272,3 +278,6 @@ def appointment_record_many(appointments: list[Appointment]) -> None:
     their history rows. An id that already exists raises IntegrityError and inserts none."""
     # The change reason is what a single save() outside the API records: "".
     bulk_create_with_history(appointments, Appointment, batch_size=500, default_change_reason="")
+    for appointment in appointments:
+        if appointment.state == State.ACTIVE:
+            reminders_plan(appointment=appointment)

@@ -17,6 +17,7 @@ from clinicians.views import ClinicianMembershipViewSet, ClinicianViewSet, Depar
 from organisations.views import OrganisationAddressViewSet, OrganisationViewSet, SiteViewSet
 from panda_project.api.errors import json_error
 from patients.views import PatientViewSet
+from reminders.views import AppointmentReminderViewSet, NotifyCallbackView
 
 router = DefaultRouter()
 router.register("patients", PatientViewSet, basename="patient")
@@ -37,6 +38,11 @@ nested.register(
     basename="patient-appointments",
 )
 nested.register(
+    r"appointments/(?P<appointment_pk>[^/]+)/reminders",
+    AppointmentReminderViewSet,
+    basename="appointment-reminders",
+)
+nested.register(
     r"organisations/(?P<organisation_pk>[0-9]+)/addresses",
     OrganisationAddressViewSet,
     basename="organisation-addresses",
@@ -52,6 +58,7 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/", include(nested.urls)),
     path("api/v1/stats/", include("analytics.urls")),
+    path("api/v1/notify/callback/", NotifyCallbackView.as_view(), name="notify-callback"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

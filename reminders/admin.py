@@ -1,5 +1,6 @@
-"""Reminder variants (the wordings of a trial) in the back office: clinic managers add and edit
-them through the services; receptionists do not see them."""
+"""Reminders in the back office: read-only on their appointment; and the variants (the wordings
+of a trial), which clinic managers add and edit through the services and receptionists do not
+see."""
 
 from django.contrib import admin
 from django.db.models import Count, Func, OuterRef, Subquery
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from backoffice.admin_tools import ServiceAdminMixin
 from backoffice.forms import ServiceModelForm
 
-from .models import ReminderAllocation, ReminderVariant
+from .models import Reminder, ReminderAllocation, ReminderVariant
 from .services import (
     VARIANT_FIELDS,
     reminder_variant_create,
@@ -30,6 +31,36 @@ class ReminderVariantForm(ServiceModelForm):
 
     def update(self, instance, data):
         return reminder_variant_update(variant=instance, **data)
+
+
+class ReminderInline(admin.TabularInline):
+    """An appointment's reminders, as the tasks recorded them: never edited by hand."""
+
+    model = Reminder
+    fields = (
+        "channel",
+        "due_at",
+        "state",
+        "sent_at",
+        "attempts",
+        "failure_reason",
+        "variant",
+        "provider_id",
+    )
+    readonly_fields = fields
+    ordering = ("due_at", "id")
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("variant")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReminderVariant)
@@ -83,6 +114,13 @@ class ReminderVariantAdmin(ServiceAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("appointments allocated"), ordering="allocation_count")
     def allocated(self, variant) -> int:
         return variant.allocation_count
+
+    def has_delete_permission(self, request, obj=None):
+        # A variant that reminders were written in stays, for the trial's figures (the service
+        # refuses it too).
+        if obj is not None and (obj.reminders.exists() or obj.allocations.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def delete_through_service(self, obj):
         reminder_variant_delete(variant=obj)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "patients",
     "appointments",
     "reminders",
+    "django_tasks",
+    "django_tasks_db",
     "analytics",
     "simple_history",
     # Last, so that every app's permissions exist when it sets up the staff roles.
@@ -146,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English (British) is the default; Welsh and French are shipped too (locale/, see the README).
+# English (British) is the default; Welsh and French are shipped too (docs/localisation.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -245,7 +247,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
 
-# Security (see the README's "Security" section).
+# Security (see docs/security.md).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
 PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
 if PANDA_API_AUTH not in ("none", "token"):
@@ -276,3 +278,64 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Reminders (docs/reminders.md). A bad value refuses to start, naming the variable.
+from reminders import timing  # noqa: E402 (pure functions: no Django needed yet)
+
+
+def _parsed(name: str, parse, default: str):
+    try:
+        return parse(os.environ.get(name, default))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+
+
+# How long before each appointment a reminder goes: minutes, hours or days ("7d,1d", "90m").
+PANDA_REMINDER_OFFSETS = _parsed("PANDA_REMINDER_OFFSETS", timing.parse_offsets, "5d,1d")
+# No SMS in these hours, in Europe/London's local time; empty for none.
+PANDA_REMINDER_QUIET_HOURS = _parsed(
+    "PANDA_REMINDER_QUIET_HOURS", timing.parse_quiet_hours, "21:00-08:00"
+)
+# Who sends them: "console" (the log, masked), "email" (Django's email backend) or "notify".
+PANDA_REMINDER_SENDER = os.environ.get("PANDA_REMINDER_SENDER", "console").strip().lower()
+if PANDA_REMINDER_SENDER not in ("console", "email", "notify"):
+    raise ImproperlyConfigured(
+        f"PANDA_REMINDER_SENDER must be console, email or notify, not {PANDA_REMINDER_SENDER!r}."
+    )
+# Messages a minute, over every worker: GOV.UK Notify allows a service 3,000.
+PANDA_REMINDER_RATE = _parsed("PANDA_REMINDER_RATE", timing.parse_rate, "3000")
+PANDA_NOTIFY_API_KEY = os.environ.get("PANDA_NOTIFY_API_KEY", "")
+PANDA_NOTIFY_BASE_URL = os.environ.get(
+    "PANDA_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+PANDA_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("PANDA_NOTIFY_SMS_TEMPLATE_ID", "")
+PANDA_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("PANDA_NOTIFY_EMAIL_TEMPLATE_ID", "")
+# The bearer token Notify's delivery callbacks carry; empty refuses every callback.
+PANDA_NOTIFY_CALLBACK_TOKEN = os.environ.get("PANDA_NOTIFY_CALLBACK_TOKEN", "")
+if PANDA_REMINDER_SENDER == "notify" and not (
+    PANDA_NOTIFY_API_KEY and PANDA_NOTIFY_SMS_TEMPLATE_ID and PANDA_NOTIFY_EMAIL_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "PANDA_REMINDER_SENDER=notify needs PANDA_NOTIFY_API_KEY, PANDA_NOTIFY_SMS_TEMPLATE_ID "
+        "and PANDA_NOTIFY_EMAIL_TEMPLATE_ID."
+    )
+# Reminders are "From:" this address with the email sender.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PANDA <reminders@localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+
+# Tasks (django-tasks, Django 6's django.tasks): the queue in PANDA's database ("db", worker:
+# manage.py db_worker) or on Redis through RQ ("rq", worker: manage.py rqworker --with-scheduler).
+PANDA_TASKS_BACKEND = os.environ.get("PANDA_TASKS_BACKEND", "db").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if PANDA_TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif PANDA_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+else:
+    raise ImproperlyConfigured(
+        f"PANDA_TASKS_BACKEND must be db or rq, not {PANDA_TASKS_BACKEND!r}."
+    )
