@@ -26,6 +26,7 @@ import uuid
 
 import phonenumbers
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone, translation
@@ -404,9 +405,10 @@ def reminder_delivery_record(
 
 
 # Variants ---------------------------------------------------------------------------------
-# Clinic managers keep the wordings in the back office. A variant that appointments were
-# allocated to is part of a trial's record and cannot be deleted; the last variant cannot be
-# deleted either, since every planned reminder needs one.
+# Clinic managers keep the wordings in the back office. A weight of 0 retires a variant: the
+# appointments allocated to it keep it, no new one gets it. Some variant must always have a
+# weight above 0, since every appointment reminded needs one. A variant that appointments were
+# allocated to is part of a trial's record and cannot be deleted.
 
 VARIANT_FIELDS = (
     "name",
@@ -422,8 +424,24 @@ VARIANT_FIELDS = (
 )
 
 
+def _another_in_use(variant: ReminderVariant) -> bool:
+    """Whether a variant besides ``variant`` has a weight above 0. All variants are locked (in
+    one order) until the transaction ends, so two changes at once cannot both retire the last."""
+    weights = ReminderVariant.objects.select_for_update().order_by("pk")
+    return any(weight > 0 for pk, weight in weights.values_list("pk", "weight") if pk != variant.pk)
+
+
 def _save_variant(variant: ReminderVariant) -> ReminderVariant:
     variant.full_clean()
+    if variant.weight == 0 and not _another_in_use(variant):
+        raise ValidationError(
+            {
+                "weight": ValidationError(
+                    _("Another variant must have a weight above 0 before this one has 0."),
+                    code="no_weight_left",
+                )
+            }
+        )
     try:
         with transaction.atomic():
             variant.save()
@@ -445,8 +463,8 @@ def reminder_variant_create(**fields) -> ReminderVariant:
 
 @transaction.atomic
 def reminder_variant_update(*, variant: ReminderVariant, **fields) -> ReminderVariant:
-    """Change a wording; appointments already allocated to it keep it, and later reminders use
-    the new text."""
+    """Change a wording or its weight; appointments already allocated to it keep it, and their
+    later reminders use the new text."""
     unknown = set(fields) - set(VARIANT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -457,12 +475,10 @@ def reminder_variant_update(*, variant: ReminderVariant, **fields) -> ReminderVa
 
 @transaction.atomic
 def reminder_variant_delete(*, variant: ReminderVariant) -> None:
-    """Delete a wording no appointment was allocated to, unless it is the only one."""
-    # All variants locked (in one order), so that two deletions at once cannot leave none.
-    variants = ReminderVariant.objects.select_for_update().order_by("pk")
-    if set(variants.values_list("pk", flat=True)) <= {variant.pk}:
+    """Delete a wording no appointment was allocated to, if another has a weight above 0."""
+    if not _another_in_use(variant):
         raise Conflict(
-            _("This is the only reminder variant, so it cannot be deleted."),
+            _("No other reminder variant has a weight above 0, so this one cannot be deleted."),
             code="variant_last",
         )
     try:

@@ -12,11 +12,13 @@ from backoffice.staff import staff_create
 from panda_project.exceptions import Conflict
 from reminders.models import ReminderAllocation, ReminderVariant
 from reminders.services import (
+    reminder_variant_allocate,
     reminder_variant_create,
     reminder_variant_delete,
+    reminder_variant_update,
 )
 
-from .test_allocation import wording
+from .test_allocation import EvenlySpaced, wording
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough passphrase 42"
@@ -39,9 +41,9 @@ def staff(client, role: str):
     return client
 
 
-def test_a_variant_needs_known_placeholders_and_a_positive_weight():
+def test_a_variant_needs_known_placeholders_and_a_weight_of_at_least_0():
     with pytest.raises(ValidationError) as raised:
-        reminder_variant_create(**{**wording("Cost", 0), "sms_text_en": "On ((day))"})
+        reminder_variant_create(**{**wording("Cost", -1), "sms_text_en": "On ((day))"})
 
     assert set(raised.value.error_dict) == {"weight", "sms_text_en"}
     assert not ReminderVariant.objects.filter(name="Cost").exists()
@@ -80,6 +82,45 @@ def test_the_last_variant_cannot_be_deleted_and_an_unused_one_can():
 
     reminder_variant_delete(variant=reminder_variant_create(**wording("Cost", 1)))
     assert list(ReminderVariant.objects.values_list("name", flat=True)) == ["Standard"]
+
+
+def test_a_variant_with_weight_0_is_retired_and_gets_no_new_appointments():
+    cost = reminder_variant_create(**wording("Cost", 1))
+    standard = ReminderVariant.objects.get(name="Standard")
+    reminder_variant_update(variant=standard, weight=0)
+
+    chosen = [
+        reminder_variant_allocate(appointment=AppointmentFactory(), rng=EvenlySpaced(4)).name
+        for _ in range(4)
+    ]
+
+    assert chosen == ["Cost"] * 4
+    assert ReminderVariant.objects.get(pk=standard.pk).weight == 0
+    assert cost.allocations.count() == 4
+
+
+def test_the_last_variant_with_a_weight_cannot_be_retired_or_deleted():
+    standard = ReminderVariant.objects.get()
+    cost = reminder_variant_create(**wording("Cost", 0))
+
+    with pytest.raises(ValidationError) as raised:
+        reminder_variant_update(variant=standard, weight=0)
+    assert raised.value.error_dict["weight"][0].code == "no_weight_left"
+    with pytest.raises(Conflict) as refused:
+        reminder_variant_delete(variant=standard)
+    assert refused.value.code == "variant_last"
+
+    reminder_variant_update(variant=cost, weight=2)
+    reminder_variant_update(variant=standard, weight=0)
+    assert dict(ReminderVariant.objects.values_list("name", "weight")) == {
+        "Standard": 0,
+        "Cost": 2,
+    }
+
+
+def test_the_database_refuses_a_negative_weight():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderVariant.objects.filter(name="Standard").update(weight=-1)
 
 
 def test_a_clinic_manager_adds_and_edits_variants(client):
@@ -153,7 +194,20 @@ def test_deleting_the_last_variant_in_the_back_office_is_refused_plainly(client)
     response = manager.post(delete, {"post": "yes"}, follow=True)
 
     assert response.status_code == 200
-    assert "This is the only reminder variant, so it cannot be deleted." in [
+    assert "No other reminder variant has a weight above 0, so this one cannot be deleted." in [
         str(message) for message in response.context["messages"]
     ]
     assert ReminderVariant.objects.filter(pk=standard.pk).exists()
+
+
+def test_email_bodies_may_have_paragraphs_but_subjects_stay_on_one_line():
+    standard = ReminderVariant.objects.get()
+    assert "\n\n" in standard.email_body_en  # as the migrations made it
+
+    reminder_variant_update(variant=standard, email_body_en="Dear patient,\r\n\r\nSee you.")
+    with pytest.raises(ValidationError) as raised:
+        reminder_variant_update(variant=standard, email_subject_en="Hello\nBcc: x@example.com")
+
+    assert raised.value.error_dict["email_subject_en"][0].code == "control_characters"
+    with pytest.raises(ValidationError):
+        reminder_variant_update(variant=standard, email_body_en="Bell \x07")

@@ -13,7 +13,7 @@ API_PAGE = ROOT / "docs" / "api.md"
 # reports them for a row; no API request can meet them.
 IMPORT_ONLY = {"missed_in_future", "attended_in_future"}
 # Raised by the services of reminder variants, which only the back office edits.
-BACK_OFFICE_ONLY = {"variant_exists", "variant_last", "variant_in_use"}
+BACK_OFFICE_ONLY = {"variant_exists", "variant_last", "variant_in_use", "no_weight_left"}
 
 
 def documented() -> tuple[set[tuple[int, str]], set[str], set[str]]:
