@@ -1,13 +1,14 @@
 """A trial of two wordings from booking to report: appointments are booked through the services,
 allocated alternately to Standard and Cost (an evenly spaced random source stands in for the
-random draw), reminded by a real worker as time passes, then attended, cancelled or missed; the
-report's figures are written out."""
+random draw), reminded as time passes by the service the send task runs, then attended,
+cancelled or missed; the report's figures are written out. (test_sending.py runs the worker.)"""
 
 import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from analytics.selectors import missed_appointments
 from analytics.trials import reminder_trial
@@ -15,7 +16,7 @@ from appointments.services import appointment_attend, appointment_cancel
 from patients.tests.factories import PatientFactory
 from reminders import services
 from reminders.models import Reminder, ReminderAllocation
-from reminders.services import reminder_variant_create
+from reminders.services import reminder_send, reminder_variant_create
 
 from .test_allocation import EvenlySpaced, wording
 
@@ -32,6 +33,13 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2030, 1, 14, hour, minute, tzinfo=UTC)
 
 
+def send_due() -> None:
+    """What the send tasks do when they run: send each reminder that is due by now."""
+    due = Reminder.objects.filter(state="scheduled", due_at__lte=timezone.now())
+    for reminder_id in due.values_list("pk", flat=True):
+        reminder_send(reminder_id=reminder_id)
+
+
 @pytest.fixture(autouse=True)
 def _trial(time_machine, settings, monkeypatch):
     settings.PANDA_REMINDER_QUIET_HOURS = None
@@ -41,7 +49,7 @@ def _trial(time_machine, settings, monkeypatch):
     monkeypatch.setattr(services, "_random", EvenlySpaced(2))
 
 
-def test_a_trial_of_two_wordings_from_booking_to_report(book, run_due_tasks, time_machine):
+def test_a_trial_of_two_wordings_from_booking_to_report(book, time_machine):
     starts = [at(9), at(9, 30), at(10), at(10, 30), at(11), at(11, 30), at(12), at(12, 30)]
     a1, b1, a2, b2, a3, b3, a4, b4 = (book(when) for when in starts)
     # No mobile number and no email: nothing to remind by, so never allocated.
@@ -53,11 +61,11 @@ def test_a_trial_of_two_wordings_from_booking_to_report(book, run_due_tasks, tim
     ]
 
     time_machine.move_to(FIRST_REMINDERS, tick=False)
-    run_due_tasks()  # 8 first reminders
+    send_due()  # 8 first reminders
     time_machine.move_to(FIRST_REMINDERS + dt.timedelta(hours=1), tick=False)
     appointment_cancel(appointment=a3)
     time_machine.move_to(SECOND_REMINDERS, tick=False)
-    run_due_tasks()  # 7 second reminders: a3's was cancelled
+    send_due()  # 7 second reminders: a3's was cancelled
     assert Reminder.objects.filter(state="sent").count() == 15
     for appointment in (a1, b1, b2, b4):
         time_machine.move_to(appointment.starts_at + dt.timedelta(minutes=10), tick=False)
