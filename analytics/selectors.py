@@ -245,7 +245,7 @@ def _figures_sql(group_by: str, bounds, now, filters: Q) -> tuple[str, list]:
 
 
 @contextlib.contextmanager
-def _without_jit():
+def without_jit():
     """On PostgreSQL, no JIT compilation for this transaction. The planner overestimates the
     rows of a join on ranges, so with weeks or days it compiles the plan, which then takes
     seconds: several times the query itself (measured in docs/analytics.md). Elsewhere, nothing."""
@@ -284,7 +284,7 @@ def missed_appointments(
     if department_id is not None:
         filters &= Q(department_id=department_id)
     sql, params = _figures_sql(group_by, bounds, now, filters)
-    with _without_jit(), connection.cursor() as cursor:
+    with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if group_by == "reminded":

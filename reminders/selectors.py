@@ -1,6 +1,6 @@
 """Reads about reminders that other apps' figures rely on, each defined once."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Reminder, ReminderState
 
@@ -13,7 +13,14 @@ REMINDED_STATES = (ReminderState.SENT, ReminderState.DELIVERED)
 VARIANT_OF_APPOINTMENT = "reminder_allocation__variant"
 
 
+def reminders_that_went_out() -> QuerySet[Reminder]:
+    """The reminders that make their appointment *reminded*."""
+    return Reminder.objects.filter(state__in=REMINDED_STATES)
+
+
 def reminded_condition() -> Q:
-    """The SQL condition, on appointments, for "had a reminder sent or delivered"."""
-    sent = Reminder.objects.filter(appointment=OuterRef("pk"), state__in=REMINDED_STATES)
-    return Q(Exists(sent))
+    """The SQL condition, on appointments, for "had a reminder sent or delivered": a lookup of
+    each appointment's reminders (by their appointment index), so its cost follows the number
+    of appointments asked about. (Joining the set of all reminded appointments instead took as
+    long over a year of 200,000 appointments, and reads every reminder whatever the range.)"""
+    return Q(Exists(reminders_that_went_out().filter(appointment=OuterRef("pk"))))
