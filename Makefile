@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint format check-schema clean bench messages
+.PHONY: run test lint format check-schema clean bench bench-reminders messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-## run: set up, migrate, import the example data into an empty database, serve on :8000
+## run: set up, migrate, import the example data into an empty database, serve on :8000 with a
+## tasks worker beside (it sends the reminders)
 run: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-panda_project.settings.local} \
-	PANDA_IMPORT_EXAMPLE=1 bin/start
+	PANDA_IMPORT_EXAMPLE=1 PANDA_WORKER=$${PANDA_WORKER:-1} bin/start
 
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise)
 test: $(VENV)/.installed
@@ -27,6 +28,10 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## bench-reminders: 10,000 reminders due at once, through a local Notify at 3,000 a minute
+bench-reminders: $(VENV)/.installed
+	$(BIN)/python bench/reminders.py $(BENCH_ARGS)
 
 ## messages: add new messages to locale/*/django.po, compile the .mo files, list what is untranslated
 messages: $(VENV)/.installed

@@ -53,8 +53,7 @@ _random = random.SystemRandom()
 # A rate-limited or failing provider is tried again after 1, 2, 4, 8 and 16 minutes.
 RETRY_DELAY = dt.timedelta(minutes=1)
 MAX_ATTEMPTS = 6
-# A task that runs this much before its reminder is due belongs to an earlier plan: a later
-# task exists for the reminder's current due time.
+# A task may run this much before its reminder is due (RQ schedules in whole seconds).
 EARLY = dt.timedelta(seconds=1)
 
 
@@ -275,7 +274,10 @@ def reminder_send(*, reminder_id: uuid.UUID | str, now: dt.datetime | None = Non
     if reminder is None or reminder.state != ReminderState.SCHEDULED:
         return "nothing to do"
     if reminder.due_at > now + EARLY:
-        return "not due"  # a later task carries its new due time
+        # A task of an earlier plan (the reminder was put back), or one run early: a task for
+        # the due time makes sure (a duplicate finds the reminder taken).
+        _enqueue(reminder)
+        return "not due"
     skip = _skip_reason(reminder, now)
     channel = reminder_channel_for(reminder.appointment.patient)
     if skip is None and channel is None:

@@ -64,16 +64,19 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         state.received.set()
         status, body = self.answer(state, raw)
+        with state.lock:
+            state.answers[status] += 1
         if state.delay:
             time.sleep(state.delay)
         payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-        with state.lock:
-            state.answers[status] += 1
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client was killed while waiting
 
     def authorised(self) -> str | None:
         """Why the token is refused, or None."""
