@@ -248,8 +248,6 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     ordering = ("starts_at", "id")
     history_list_display = ("state", "starts_at", "clinician", "department")
-    # The appointment's reminders, read-only, below the form.
-    inlines = (ReminderInline,)
     csv_filename = "appointments.csv"
     csv_columns = (
         ("id", lambda a: a.id),
@@ -331,6 +329,10 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         if obj is not None:
             fields += ["status_label"]
         return fields
+
+    def get_inlines(self, request, obj):
+        # The appointment's reminders, read-only below the form: shown, never part of a save.
+        return (ReminderInline,) if obj is not None and request.method == "GET" else ()
 
     def get_readonly_fields(self, request, obj=None):
         if not is_editable(obj):

@@ -1,7 +1,7 @@
 """10,000 reminders due at once, sent by real workers through a local server speaking GOV.UK
 Notify's API, at Notify's limit of 3,000 messages a minute.
 
-    python bench/reminders.py [--reminders 10000] [--workers 2]     (or: make bench-reminders)
+    python bench/reminders.py [--reminders 10000] [--workers 3]     (or: make bench-reminders)
 
 Books the appointments through PANDA's import service on a fresh SQLite database under
 bench/data/ (their reminders planned by reminders.services, a day ahead), then makes every
@@ -38,7 +38,7 @@ from reminders.tests.notify_server import (  # noqa: E402
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reminders", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--timeout", type=int, default=900, help="Seconds to wait at most.")
     return parser.parse_args()
 
