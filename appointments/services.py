@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
 from panda_project.exceptions import Conflict
-from panda_project.history import history_record_change
+from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
@@ -277,7 +277,9 @@ def appointment_record_many(appointments: list[Appointment]) -> None:
     """Insert appointments that ``appointment_record_prepare`` accepted, in one statement, with
     their history rows. An id that already exists raises IntegrityError and inserts none."""
     # The change reason is what a single save() outside the API records: "".
-    bulk_create_with_history(appointments, Appointment, batch_size=500, default_change_reason="")
+    bulk_create_with_history(
+        appointments, Appointment, batch_size=500, default_change_reason=current_channel()
+    )
     for appointment in appointments:
         if appointment.state == State.ACTIVE:
             reminders_plan(appointment=appointment)
