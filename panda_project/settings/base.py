@@ -291,7 +291,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Reminders (docs/reminders.md). A bad value refuses to start, naming the variable.
-from reminders import timing  # noqa: E402 (pure functions: no Django needed yet)
+from panda_project import reminder_timing as timing  # noqa: E402 (no Django needed)
 
 
 def _parsed(name: str, parse, default: str):

@@ -44,8 +44,13 @@ def book(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def run_due_tasks(django_capture_on_commit_callbacks):
+def run_due_tasks(django_capture_on_commit_callbacks, monkeypatch):
     """Run every task that is due now with django-tasks-db's worker, then return."""
+    # The worker closes old connections between tasks; here the one connection holds the
+    # test's transaction (on PostgreSQL and MariaDB, health checks would close it).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     def run():
         with django_capture_on_commit_callbacks(execute=True):

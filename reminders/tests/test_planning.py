@@ -6,9 +6,9 @@ import random
 import pytest
 
 from appointments.services import appointment_attend, appointment_cancel, appointment_update
+from panda_project.reminder_timing import parse_quiet_hours
 from reminders.models import Reminder, ReminderAllocation, ReminderVariant
 from reminders.services import reminder_variant_allocate, reminders_plan
-from reminders.timing import parse_quiet_hours
 
 from .conftest import LANDLINE
 

@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 
 from appointments.services import appointment_attend, appointment_cancel
+from panda_project.reminder_timing import parse_quiet_hours
 from patients.services import patient_update
 from reminders.models import Reminder
 from reminders.services import MAX_ATTEMPTS
 from reminders.tasks import reminder_send_task
-from reminders.timing import parse_quiet_hours
 
 from .conftest import MOBILE
 

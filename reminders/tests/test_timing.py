@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.conf import settings
 
-from reminders.timing import parse_offsets, parse_quiet_hours, parse_rate
+from panda_project.reminder_timing import parse_offsets, parse_quiet_hours, parse_rate
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

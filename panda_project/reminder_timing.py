@@ -1,4 +1,4 @@
-"""When reminders are due: the offsets and quiet hours of the settings, parsed and applied.
+"""When reminders are due: the reminder settings (offsets, quiet hours, rate), parsed and applied.
 
 Pure functions of their arguments, so that the settings can parse with them before Django
 is set up, and refuse to start on a bad value.
