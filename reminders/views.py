@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,7 +21,7 @@ from .models import Reminder
 from .serializers import NotifyCallbackSerializer, ReminderSerializer
 from .services import reminder_delivery_record
 
-LIST_PARAMETERS = frozenset({"limit", "offset", "cursor"})
+LIST_PARAMETERS = frozenset({"limit", "offset", "cursor", "ordering"})
 
 
 def refuse_unknown_parameters(request, allowed: frozenset) -> None:
@@ -43,7 +44,9 @@ def refuse_unknown_parameters(request, allowed: frozenset) -> None:
 )
 class AppointmentReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ReminderSerializer
-    filter_backends = []
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["due_at", "created_at"]
+    ordering = ["due_at", "id"]
 
     @cached_property
     def appointment(self) -> Appointment:
@@ -60,11 +63,7 @@ class AppointmentReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
         if getattr(self, "swagger_fake_view", False):
             return Reminder.objects.none()
         refuse_unknown_parameters(self.request, LIST_PARAMETERS)
-        return (
-            Reminder.objects.filter(appointment=self.appointment)
-            .select_related("variant")
-            .order_by("due_at", "id")
-        )
+        return Reminder.objects.filter(appointment=self.appointment).select_related("variant")
 
 
 class CallbackTokenAuthentication:

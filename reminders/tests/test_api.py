@@ -52,6 +52,19 @@ def test_the_reminder_list_is_paginated(api, appointment):
     assert (body["count"], len(body["results"]), body["results"][0]["offset"]) == (2, 1, "1d")
 
 
+def test_the_reminder_list_pages_by_cursor_in_due_order(api, appointment):
+    first = api.get(reminders_url(appointment), {"cursor": "", "limit": 1}).json()
+    assert [row["offset"] for row in first["results"]] == ["5d"]
+    second = api.get(first["next"]).json()
+    assert [row["offset"] for row in second["results"]] == ["1d"]
+    assert second["next"] is None
+
+
+def test_the_reminder_list_can_be_ordered_latest_first(api, appointment):
+    rows = api.get(reminders_url(appointment), {"ordering": "-due_at"}).json()["results"]
+    assert [row["offset"] for row in rows] == ["1d", "5d"]
+
+
 def test_an_unknown_query_parameter_is_refused(api, appointment):
     response = api.get(reminders_url(appointment), {"state": "sent"})
     assert response.status_code == 400
