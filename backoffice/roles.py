@@ -34,7 +34,9 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         # The "Missed appointments" page (issue 4).
         ("analytics", "missedappointmentsreport"): ("view",),
         ("reminders", "reminder"): ("view",),
+        # Trials of reminder wordings: the variants, and the page that compares them.
         ("reminders", "remindervariant"): ("view", "add", "change", "delete"),
+        ("analytics", "remindertrialreport"): ("view",),
         # Patients' data rights (docs/data-rights.md): exporting everything about a patient, and
         # reading the records of exports and erasures.
         ("data_rights", "patientexport"): ("view", "export"),

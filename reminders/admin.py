@@ -1,8 +1,36 @@
-"""Reminders in the back office: read-only on their appointment, and the wordings."""
+"""Reminders in the back office: read-only on their appointment; and the variants (the wordings
+of a trial), which clinic managers add and edit through the services and receptionists do not
+see."""
 
 from django.contrib import admin
+from django.db.models import Count, Func, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
-from .models import Reminder, ReminderVariant
+from backoffice.admin_tools import ServiceAdminMixin
+from backoffice.forms import ServiceModelForm
+
+from .models import Reminder, ReminderAllocation, ReminderVariant
+from .services import (
+    VARIANT_FIELDS,
+    reminder_variant_create,
+    reminder_variant_delete,
+    reminder_variant_update,
+)
+
+
+class ReminderVariantForm(ServiceModelForm):
+    service_fields = VARIANT_FIELDS
+
+    class Meta:
+        model = ReminderVariant
+        fields = VARIANT_FIELDS
+
+    def create(self, data):
+        return reminder_variant_create(**data)
+
+    def update(self, instance, data):
+        return reminder_variant_update(variant=instance, **data)
 
 
 class ReminderInline(admin.TabularInline):
@@ -36,19 +64,63 @@ class ReminderInline(admin.TabularInline):
 
 
 @admin.register(ReminderVariant)
-class ReminderVariantAdmin(admin.ModelAdmin):
-    list_display = ("name", "weight", "created_at")
+class ReminderVariantAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = ReminderVariantForm
+    list_display = ("name", "weight", "share", "allocated", "updated_at")
+    search_fields = ("name",)
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "weight")}),
-        ("English", {"fields": ("sms_text_en", "email_subject_en", "email_body_en")}),
-        ("Cymraeg", {"fields": ("sms_text_cy", "email_subject_cy", "email_body_cy")}),
-        ("GOV.UK Notify", {"fields": ("notify_sms_template_id", "notify_email_template_id")}),
-        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        (
+            gettext_lazy("English"),
+            {"fields": ("sms_text_en", "email_subject_en", "email_body_en")},
+        ),
+        (
+            gettext_lazy("Welsh (left empty, the English text is used)"),
+            {"fields": ("sms_text_cy", "email_subject_cy", "email_body_cy")},
+        ),
+        (
+            gettext_lazy("GOV.UK Notify templates (instead of the default templates)"),
+            {"fields": ("notify_sms_template_id", "notify_email_template_id")},
+        ),
+        (None, {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_queryset(self, request):
+        allocations = (
+            ReminderAllocation.objects.filter(variant=OuterRef("pk"))
+            .order_by()
+            .values("variant")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                allocation_count=Coalesce(Subquery(allocations), 0),
+                # Over all the variants, whatever the list is filtered by.
+                total_weight=Subquery(
+                    ReminderVariant.objects.order_by().values(total=Func("weight", function="SUM"))
+                ),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("share of new appointments"))
+    def share(self, variant) -> str:
+        """Its weight over all the variants' weights: its chance of each new allocation."""
+        return f"{variant.weight / variant.total_weight:.0%}"
+
+    @admin.display(description=gettext_lazy("appointments allocated"), ordering="allocation_count")
+    def allocated(self, variant) -> int:
+        return variant.allocation_count
+
     def has_delete_permission(self, request, obj=None):
-        # A variant that reminders were written in stays, for the trial's figures.
+        # A variant that reminders were written in stays, for the trial's figures (the service
+        # refuses it too).
         if obj is not None and (obj.reminders.exists() or obj.allocations.exists()):
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_through_service(self, obj):
+        reminder_variant_delete(variant=obj)

@@ -7,7 +7,6 @@ import re
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -34,14 +33,23 @@ def validate_placeholders(text: str) -> None:
         )
 
 
+def reject_control_characters_but_line_breaks(value: str) -> None:
+    """An email body has paragraphs: line breaks are allowed, other control characters not."""
+    reject_control_characters(value.replace("\r", "").replace("\n", ""))
+
+
 def _text(verbose_name, max_length=None, blank=False, help_text=""):
+    """A one-line text (SMS, subject) when it has a maximum length, else an email body."""
     field = models.CharField if max_length else models.TextField
     options = {"max_length": max_length} if max_length else {}
+    characters = (
+        reject_control_characters if max_length else reject_control_characters_but_line_breaks
+    )
     return field(
         verbose_name=verbose_name,
         blank=blank,
         help_text=help_text,
-        validators=[reject_control_characters, validate_placeholders],
+        validators=[characters, validate_placeholders],
         **options,
     )
 
@@ -76,10 +84,13 @@ class ReminderVariant(models.Model):
     notify_email_template_id = models.UUIDField(
         null=True, blank=True, verbose_name=_("Notify email template id")
     )
+    # 0 retires a variant: appointments already allocated to it keep it, no new one gets it.
     weight = models.PositiveIntegerField(
         default=1,
-        validators=[MinValueValidator(1)],
-        help_text=_("Its share of appointments, relative to the other variants' weights."),
+        help_text=_(
+            "Its share of new appointments, relative to the other variants' weights; 0 gives "
+            "it no more."
+        ),
         verbose_name=_("weight"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
@@ -91,7 +102,7 @@ class ReminderVariant(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(weight__gte=1), name="reminder_variant_weight_positive"
+                condition=Q(weight__gte=0), name="reminder_variant_weight_not_negative"
             )
         ]
 

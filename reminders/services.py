@@ -26,8 +26,9 @@ import uuid
 
 import phonenumbers
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, ProtectedError
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -403,3 +404,90 @@ def reminder_delivery_record(
         _("This reminder was never sent, so it cannot have been delivered."),
         code="reminder_not_sent",
     )
+
+
+# Variants ---------------------------------------------------------------------------------
+# Clinic managers keep the wordings in the back office. A weight of 0 retires a variant: the
+# appointments allocated to it keep it, no new one gets it. Some variant must always have a
+# weight above 0, since every appointment reminded needs one. A variant that appointments were
+# allocated to is part of a trial's record and cannot be deleted.
+
+VARIANT_FIELDS = (
+    "name",
+    "sms_text_en",
+    "sms_text_cy",
+    "email_subject_en",
+    "email_subject_cy",
+    "email_body_en",
+    "email_body_cy",
+    "notify_sms_template_id",
+    "notify_email_template_id",
+    "weight",
+)
+
+
+def _another_in_use(variant: ReminderVariant) -> bool:
+    """Whether a variant besides ``variant`` has a weight above 0. All variants are locked (in
+    one order) until the transaction ends, so two changes at once cannot both retire the last."""
+    weights = ReminderVariant.objects.select_for_update().order_by("pk")
+    return any(weight > 0 for pk, weight in weights.values_list("pk", "weight") if pk != variant.pk)
+
+
+def _save_variant(variant: ReminderVariant) -> ReminderVariant:
+    variant.full_clean()
+    if variant.weight == 0 and not _another_in_use(variant):
+        raise ValidationError(
+            {
+                "weight": ValidationError(
+                    _("Another variant must have a weight above 0 before this one has 0."),
+                    code="no_weight_left",
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            variant.save()
+    except IntegrityError:  # the same name saved at the same moment
+        raise Conflict(
+            _("A reminder variant with this name already exists."), code="variant_exists"
+        ) from None
+    return variant
+
+
+@transaction.atomic
+def reminder_variant_create(**fields) -> ReminderVariant:
+    """A new wording, from ``VARIANT_FIELDS`` (keyword-only)."""
+    unknown = set(fields) - set(VARIANT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return _save_variant(ReminderVariant(**fields))
+
+
+@transaction.atomic
+def reminder_variant_update(*, variant: ReminderVariant, **fields) -> ReminderVariant:
+    """Change a wording or its weight; appointments already allocated to it keep it, and their
+    later reminders use the new text."""
+    unknown = set(fields) - set(VARIANT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(variant, name, value)
+    return _save_variant(variant)
+
+
+@transaction.atomic
+def reminder_variant_delete(*, variant: ReminderVariant) -> None:
+    """Delete a wording no appointment was allocated to, if another has a weight above 0."""
+    if not _another_in_use(variant):
+        raise Conflict(
+            _("No other reminder variant has a weight above 0, so this one cannot be deleted."),
+            code="variant_last",
+        )
+    try:
+        with transaction.atomic():
+            variant.delete()
+    except ProtectedError:
+        raise Conflict(
+            _("Appointments were allocated to this reminder variant, so it cannot be deleted."),
+            code="variant_in_use",
+        ) from None
