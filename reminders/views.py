@@ -5,34 +5,20 @@ import uuid
 from functools import cached_property
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appointments.models import Appointment
+from panda_project.api.filters import OrderingFilter
 from panda_project.api.schema import Error, errors
 
 from .models import Reminder
 from .serializers import NotifyCallbackSerializer, ReminderSerializer
 from .services import reminder_delivery_record
-
-LIST_PARAMETERS = frozenset({"limit", "offset", "cursor", "ordering"})
-
-
-def refuse_unknown_parameters(request, allowed: frozenset) -> None:
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise ValidationError(
-            {
-                name: ValidationError(_("Unknown query parameter."), code="unknown_parameter")
-                for name in unknown
-            }
-        )
 
 
 @extend_schema(
@@ -62,7 +48,6 @@ class AppointmentReminderViewSet(mixins.ListModelMixin, viewsets.GenericViewSet)
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Reminder.objects.none()
-        refuse_unknown_parameters(self.request, LIST_PARAMETERS)
         return Reminder.objects.filter(appointment=self.appointment).select_related("variant")
 
 

@@ -69,7 +69,13 @@ def test_an_unknown_query_parameter_is_refused(api, appointment):
     response = api.get(reminders_url(appointment), {"state": "sent"})
     assert response.status_code == 400
     assert response.json()["errors"] == {
-        "state": [{"code": "unknown_parameter", "message": "Unknown query parameter."}]
+        "state": [
+            {
+                "code": "unknown_parameter",
+                "message": "This query parameter is not known here. "
+                "Known: cursor, limit, offset, ordering.",
+            }
+        ]
     }
 
 
