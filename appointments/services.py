@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
+from panda_project.bulk import create_with_history
 from panda_project.exceptions import Conflict
 from panda_project.history import history_record_change
 from panda_project.services import apply_changes, normalise_fields
@@ -268,7 +268,6 @@ def appointment_record(**values) -> Appointment:
 
 @transaction.atomic
 def appointment_record_many(appointments: list[Appointment]) -> None:
-    """Insert appointments that ``appointment_record_prepare`` accepted, in one statement, with
-    their history rows. An id that already exists raises IntegrityError and inserts none."""
-    # The change reason is what a single save() outside the API records: "".
-    bulk_create_with_history(appointments, Appointment, batch_size=500, default_change_reason="")
+    """Insert appointments that ``appointment_record_prepare`` accepted, in bulk, with their
+    history rows. An id that already exists raises IntegrityError and inserts none."""
+    create_with_history(Appointment, appointments)
