@@ -372,10 +372,16 @@ class _AppointmentBatch:
             return
         _forget_queries()
         texts = [row for _, row in rows if isinstance(row, dict)]
-        numbers = {
-            identifier_or_none(r["patient"]) for r in texts if isinstance(r.get("patient"), str)
+        # Each NHS number is checked once per batch, however many of its rows the batch holds.
+        compact = {
+            r["patient"]: identifier_or_none(r["patient"])
+            for r in texts
+            if isinstance(r.get("patient"), str)
         }
-        patients = Patient.objects.in_bulk([n for n in numbers if n], field_name="nhs_number")
+        by_number = Patient.objects.in_bulk(
+            [n for n in set(compact.values()) if n], field_name="nhs_number"
+        )
+        patients = {text: by_number.get(number) for text, number in compact.items() if number}
         ids = [_uuid_or_none(r.get("id")) for r in texts]
         existing = Appointment.objects.in_bulk([i for i in ids if i])
         pending: dict[uuid.UUID, tuple[int, str, Appointment]] = {}
@@ -403,10 +409,9 @@ class _AppointmentBatch:
         self._insert(pending)
 
     def _values(self, row, patients: dict) -> dict | None:
-        """The row's values for the service, or None if it names someone not yet stored."""
-        row, appointment_id, patient = _checked_appointment_row(
-            row, lambda nhs_number: patients.get(identifier_or_none(nhs_number) or "")
-        )
+        """The row's values for the service, or None if it names someone not yet stored
+        (``patients`` maps the NHS numbers as the rows write them to stored patients)."""
+        row, appointment_id, patient = _checked_appointment_row(row, patients.get)
         clinician = self.clinicians.get(row["clinician"].strip())
         department = self.departments.get(row["department"].strip())
         if clinician is None or department is None:

@@ -25,31 +25,46 @@ def insert_rows(model: type[models.Model], fields: list[str], rows) -> int:
     """Insert ``rows`` (tuples of Python values in ``fields``' order) into ``model``'s table;
     the number of rows. Constraints and triggers apply as for any INSERT; one that fails raises
     IntegrityError and, inside a transaction, inserts none of them."""
+    return insert_prepared(model, fields, prepare_rows(model, fields, rows))
+
+
+def prepare_rows(model: type[models.Model], fields: list[str], rows) -> list[tuple]:
+    """The rows as the database adapter takes them: as they are for PostgreSQL's COPY (psycopg
+    adapts datetimes, intervals and UUIDs itself), converted by each field elsewhere."""
+    if connection.vendor == "postgresql":
+        return list(rows)
+    converters = [converter(model._meta.get_field(name)) for name in fields]
+    if not any(converters):
+        return list(rows)
+    return [
+        tuple(
+            value if convert is None or value is None else convert(value)
+            for value, convert in zip(row, converters, strict=True)
+        )
+        for row in rows
+    ]
+
+
+def insert_prepared(model: type[models.Model], fields: list[str], rows: list[tuple]) -> int:
+    """Insert rows that ``prepare_rows`` gave."""
     concrete = [model._meta.get_field(name) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in concrete)
-    count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # psycopg adapts datetimes, intervals and UUIDs itself.
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for count, row in enumerate(rows, start=1):  # noqa: B007
+                for row in rows:
                     copy.write_row(row)
-            return count
-        converters = [converter(field) for field in concrete]
-        if any(converters):
-            rows = [
-                tuple(
-                    value if convert is None or value is None else convert(value)
-                    for value, convert in zip(row, converters, strict=True)
-                )
-                for row in rows
-            ]
         else:
-            rows = list(rows)
-        placeholders = ", ".join(["%s"] * len(concrete))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-        return len(rows)
+            placeholders = ", ".join(["%s"] * len(concrete))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    return len(rows)
+
+
+def _utc_text(value: dt.datetime) -> str:
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return str(value.replace(tzinfo=None))
 
 
 def converter(field: models.Field):
@@ -58,7 +73,7 @@ def converter(field: models.Field):
     kind = field.get_internal_type()
     if connection.vendor == "sqlite":
         if kind == "DateTimeField":
-            return lambda value: str(value.astimezone(dt.UTC).replace(tzinfo=None))
+            return _utc_text
         if kind == "DateField":
             return str
         if kind == "DurationField":
@@ -86,9 +101,10 @@ def create_with_history(
                 setattr(instance, field.attname, now)
     auto_pk = model._meta.pk if isinstance(model._meta.pk, models.AutoField) else None
     fields = [f for f in model._meta.concrete_fields if f is not auto_pk]
-    names = [f.attname for f in fields]
+    names = [f.name for f in fields]
+    rows = prepare_rows(model, names, _values(instances, [f.attname for f in fields]))
     with transaction.atomic():
-        insert_rows(model, [f.name for f in fields], _values(instances, names))
+        insert_prepared(model, names, rows)
         if auto_pk is not None:
             ids = dict(
                 model.objects.filter(**{f"{key}__in": [getattr(i, key) for i in instances]})
@@ -98,15 +114,25 @@ def create_with_history(
             for instance in instances:
                 instance.pk = ids[getattr(instance, key)]
                 instance._state.adding = False
+        # The audit trail's rows repeat the values just prepared, in its own order.
         history = model.history.model
         user = history.get_default_history_user(instances[0])
-        tracked = [f.attname for f in history.tracked_fields]
-        extra = (now, "", "+", getattr(user, "pk", None))
-        insert_rows(
-            history,
-            [*(f.name for f in history.tracked_fields), *HISTORY_FIELDS],
-            (row + extra for row in _values(instances, tracked)),
-        )
+        tracked = [f.name for f in history.tracked_fields]
+        position = {name: index for index, name in enumerate(names)}
+        extra = prepare_rows(history, HISTORY_FIELDS, [(now, "", "+", getattr(user, "pk", None))])[
+            0
+        ]
+        pk_name = model._meta.pk.name
+        picks = [position.get(name) for name in tracked]
+        history_rows = [
+            tuple(
+                instance.pk if index is None and name == pk_name else row[index]
+                for name, index in zip(tracked, picks, strict=True)
+            )
+            + extra
+            for instance, row in zip(instances, rows, strict=True)
+        ]
+        insert_prepared(history, [*tracked, *HISTORY_FIELDS], history_rows)
 
 
 HISTORY_FIELDS = ("history_date", "history_change_reason", "history_type", "history_user")
