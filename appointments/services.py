@@ -22,13 +22,13 @@ from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
 from panda_project.bulk import create_with_history
 from panda_project.exceptions import Conflict
-from panda_project.history import history_record_change
+from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
 
 from .durations import validate_duration
-from .models import Appointment, State, Status
+from .models import Appointment, State, Status, has_ended, running_condition
 
 EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
 # Appointments are kept within years that every supported database and time zone can represent.
@@ -97,7 +97,7 @@ def _validate(appointment: Appointment) -> None:
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
-    if appointment.ends_at <= now:
+    if has_ended(appointment.ends_at, now):
         raise ValidationError(
             {
                 "starts_at": ValidationError(
@@ -159,7 +159,7 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -175,7 +175,7 @@ def _transition(appointment: Appointment, now: dt.datetime | None, state: str, s
     """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
     now = now or timezone.now()
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -232,7 +232,7 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
-    if status == Status.MISSED and appointment.ends_at > now:
+    if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",
@@ -270,4 +270,4 @@ def appointment_record(**values) -> Appointment:
 def appointment_record_many(appointments: list[Appointment]) -> None:
     """Insert appointments that ``appointment_record_prepare`` accepted, in bulk, with their
     history rows. An id that already exists raises IntegrityError and inserts none."""
-    create_with_history(Appointment, appointments)
+    create_with_history(Appointment, appointments, change_reason=current_channel())

@@ -15,11 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from patients.identifiers import identifier_or_none
+from patients.models import Patient
 
 from . import selectors
 from .bundles import base_url, searchset
 from .capabilities import capability_statement
 from .errors import exception_handler, not_found
+from .everything import Everything, everything_parts, everything_resource
 from .mapping import (
     DEPARTMENT_PREFIX,
     ORGANISATION_PREFIX,
@@ -166,6 +168,24 @@ class PatientReadView(FHIRView):
         patients = selectors.patient_queryset()
         patient = patients.filter(nhs_number=compact).first() if compact else None
         return Response(patient_resource(_found(patient, _("No patient has this NHS number."))))
+
+
+class PatientEverythingView(FHIRView):
+    """``Patient/{nhs}/$everything``: the patient matches; everything else is included."""
+
+    resource_type = "Patient"
+    extra_parameters = ("_count", "_offset", "_format")
+
+    def get(self, request, id):
+        compact = identifier_or_none(id)
+        patient = Patient.objects.filter(nhs_number=compact).first() if compact else None
+        patient = _found(patient, _("No patient has this NHS number."))
+        rows = Everything(everything_parts(patient, timezone.now()))
+        return Response(searchset(request, rows, everything_resource, _patient_matches))
+
+
+def _patient_matches(resource: dict) -> str:
+    return "match" if resource["resourceType"] == "Patient" else "include"
 
 
 class AppointmentReadView(FHIRView):

@@ -86,11 +86,14 @@ def converter(field: models.Field):
 
 
 def create_with_history(
-    model: type[models.Model], instances: list[models.Model], key: str | None = None
+    model: type[models.Model],
+    instances: list[models.Model],
+    key: str | None = None,
+    change_reason: str = "",
 ) -> None:
-    """Insert new, validated model instances and their audit-trail rows ("+", with the change
-    reason "" and the user of the current request, as ``bulk_create_with_history`` writes
-    them). An auto-increment primary key is read back through the unique field ``key``.
+    """Insert new, validated model instances and their audit-trail rows ("+", with
+    ``change_reason`` and the user of the current request, as ``bulk_create_with_history``
+    writes them). An auto-increment primary key is read back through the unique field ``key``.
     Raises IntegrityError, inserting none, if any row breaks a constraint."""
     if not instances:
         return
@@ -119,7 +122,7 @@ def create_with_history(
         user = history.get_default_history_user(instances[0])
         tracked = [f.name for f in history.tracked_fields]
         position = {name: index for index, name in enumerate(names)}
-        extra = prepare_rows(history, HISTORY_FIELDS, [(now, "", "+", getattr(user, "pk", None))])[
+        extra = prepare_rows(history, HISTORY_FIELDS, [(now, change_reason, "+", getattr(user, "pk", None))])[
             0
         ]
         pk_name = model._meta.pk.name

@@ -14,6 +14,7 @@ from rest_framework.routers import DefaultRouter
 from addresses.views import PatientAddressViewSet
 from appointments.views import AppointmentViewSet, PatientAppointmentViewSet
 from clinicians.views import ClinicianMembershipViewSet, ClinicianViewSet, DepartmentViewSet
+from data_rights.views import PatientExportView
 from organisations.views import OrganisationAddressViewSet, OrganisationViewSet, SiteViewSet
 from panda_project.api.errors import json_error
 from patients.views import PatientViewSet
@@ -50,6 +51,11 @@ nested.register(
 # The most requested routes first: URL resolution tries the patterns in order.
 urlpatterns = [
     path("api/v1/", include(router.urls)),
+    path(
+        "api/v1/patients/<str:nhs_number>/export/",
+        PatientExportView.as_view(),
+        name="patient-export",
+    ),
     path("api/v1/", include(nested.urls)),
     path("api/v1/stats/", include("analytics.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "patients",
     "appointments",
     "analytics",
+    "data_rights",
     "simple_history",
     # Last, so that every app's permissions exist when it sets up the staff roles.
     "backoffice",
@@ -145,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English (British) is the default; Welsh and French are shipped too (locale/, see the README).
+# English (British) is the default; Welsh and French are shipped too (docs/localisation.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -244,7 +245,17 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
 
-# Security (see the README's "Security" section).
+# Patients' data rights (docs/data-rights.md). The key of the keyed hashes (HMAC-SHA256) by which
+# an erasure record confirms a deleted NHS number without holding it: secret, and never changed
+# (a record made under another key no longer answers). Production refuses to start without it.
+PANDA_ERASURE_KEY = os.environ.get("PANDA_ERASURE_KEY", "")
+# Years a patient's record is kept after their last appointment ends (the NHS records management
+# code's default for adult hospital records); children's records longer (data_rights.retention).
+PANDA_RETENTION_YEARS = int(os.environ.get("PANDA_RETENTION_YEARS", "8"))
+if PANDA_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("PANDA_RETENTION_YEARS must be a whole number of years, at least 1.")
+
+# Security (see docs/security.md).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
 PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
 if PANDA_API_AUTH not in ("none", "token"):
