@@ -122,9 +122,9 @@ def create_with_history(
         user = history.get_default_history_user(instances[0])
         tracked = [f.name for f in history.tracked_fields]
         position = {name: index for index, name in enumerate(names)}
-        extra = prepare_rows(history, HISTORY_FIELDS, [(now, change_reason, "+", getattr(user, "pk", None))])[
-            0
-        ]
+        extra = prepare_rows(
+            history, HISTORY_FIELDS, [(now, change_reason, "+", getattr(user, "pk", None))]
+        )[0]
         pk_name = model._meta.pk.name
         picks = [position.get(name) for name in tracked]
         history_rows = [
