@@ -377,7 +377,9 @@ def rollup_rows(grain: str, group_by: str, periods, filters: dict) -> list[tuple
         WHERE {" AND ".join(where)}
         GROUP BY {group}, periods.period_index
     """
-    with connection.cursor() as cursor:
+    from .selectors import without_jit
+
+    with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

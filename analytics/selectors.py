@@ -213,7 +213,7 @@ def _figures_sql(groups: Sequence[str], ranges, now, filters: Q) -> tuple[str, l
 
 
 @contextlib.contextmanager
-def _without_jit():
+def without_jit():
     """On PostgreSQL, no JIT compilation for this transaction. The planner overestimates the
     rows of a join on ranges, so with weeks or days it compiles the plan, which then takes
     seconds: several times the query itself (measured in docs/analytics.md). Elsewhere, nothing."""
@@ -235,7 +235,7 @@ def figures_rows(
     if not ranges:
         return []
     sql, params = _figures_sql(groups, ranges, now, filters or Q())
-    with _without_jit(), connection.cursor() as cursor:
+    with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     width = len(groups) + 1
