@@ -9,18 +9,29 @@ export PATH := $(abspath $(BIN)):$(PATH)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+# Serving needs only the runtime requirements; the tests and tools add the development ones.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 ## run: set up, migrate, import the example data into an empty database, serve on :8000
-run: $(VENV)/.installed
+run: $(VENV)/.runtime
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-panda_project.settings.local} \
 	PANDA_IMPORT_EXAMPLE=1 bin/start
 
+# The contract test's client generator, kept apart from .venv (see requirements-client.txt).
+.venv-client/.installed: requirements-client.txt
+	$(PYTHON) -m venv .venv-client
+	.venv-client/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-client.txt
+	touch $@
+
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise)
-test: $(VENV)/.installed
+test: $(VENV)/.installed .venv-client/.installed
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-auto}
 
 ## bench: PANDA under load beside the floor of its stack (bench/run.py); BENCH_ARGS="--patients N"
@@ -42,4 +53,4 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-client staticfiles .pytest_cache

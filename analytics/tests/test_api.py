@@ -98,7 +98,7 @@ def test_the_endpoint_reads_the_rollup_once_it_is_built(api, crafted, frozen_now
         ({"period": "day", "from": "2020-01-01", "to": "2025-01-01"}, "to", "too_many_periods"),
         ({"from": "0001-01-01"}, "from", "date_range"),
         ({"clinician": "abc"}, "clinician", "invalid"),
-        ({"grup_by": "site"}, "grup_by", "unknown_field"),
+        ({"grup_by": "site"}, "grup_by", "unknown_parameter"),
     ],
 )
 def test_bad_queries_get_the_error_shape(api, db, query, field, code):

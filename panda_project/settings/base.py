@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "panda_project.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "panda_project.api.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "panda_project.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -208,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "appointments.models.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "panda_project.api.schema.document_credential_errors",
+    ],
 }
 
 # Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
@@ -235,8 +239,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own console handler would print unmasked records when DEBUG is on.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        # Django's own console handler would print unmasked records when DEBUG is on.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes announces its version at every start ("AXES: BEGIN version …"), so every
+        # command printed it; its lockout warnings still come through.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # The audit trail is read-only in the admin: reverting through it would bypass the services.
@@ -244,6 +253,21 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
+
+
+def env_check_in_opens(name: str) -> str | int:
+    """When an appointment may first be marked attended: ``day`` (from the start of its day in
+    TIME_ZONE) or a number of minutes before its start."""
+    value = os.environ.get(name, "").strip().lower() or "day"
+    if value == "day":
+        return value
+    if value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(f"{name} must be day or a number of minutes, not {value!r}.")
+
+
+# Attendance opens at the start of the appointment's day, or this many minutes before its start.
+PANDA_CHECK_IN_OPENS = env_check_in_opens("PANDA_CHECK_IN_OPENS")
 
 # Patients' data rights (docs/data-rights.md). The key of the keyed hashes (HMAC-SHA256) by which
 # an erasure record confirms a deleted NHS number without holding it: secret, and never changed

@@ -11,7 +11,7 @@ API_PAGE = ROOT / "docs" / "api.md"
 
 # Raised by the services that only the import calls (appointment_record_prepare): `import_panda`
 # reports them for a row; no API request can meet them.
-IMPORT_ONLY = {"missed_in_future", "attended_in_future"}
+IMPORT_ONLY = {"missed_in_future"}
 
 
 def documented() -> tuple[set[tuple[int, str]], set[str], set[str]]:
