@@ -1,4 +1,7 @@
-"""Analytics has no tables of its own: proxies give the admin pages and their permissions a home."""
+"""The admin pages' proxies (missed appointments, reminder trials) and the tables of the
+missed-appointment rollup."""
+
+from django.db import models
 
 from appointments.models import Appointment
 
@@ -21,3 +24,78 @@ class ReminderTrialReport(Appointment):
         verbose_name = "reminder trial"
         verbose_name_plural = "reminder trials"
         default_permissions = ("view",)
+
+
+class DayFigures(models.Model):
+    """The rollup: the missed-appointment figures of one closed day (in London) for one group.
+
+    ``grain`` says which ids the row is for: ``c`` (a clinician), ``d`` (a department), ``s`` (a
+    site, NULL for "no site") or ``cd`` (a clinician in a department, for figures filtered by
+    one and grouped by the other). Written only by ``analytics.rollup``; ids are kept without
+    foreign keys, so that the rollup never holds up a deletion.
+    """
+
+    day = models.DateField()
+    grain = models.CharField(max_length=2)
+    clinician_id = models.BigIntegerField(null=True)
+    department_id = models.BigIntegerField(null=True)
+    site_id = models.BigIntegerField(null=True)
+    booked = models.BigIntegerField()
+    attended = models.BigIntegerField()
+    cancelled = models.BigIntegerField()
+    missed = models.BigIntegerField()
+    # The missed appointments' durations, in microseconds as the appointments store them.
+    lost = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["grain", "day"], name="rollup_grain_day_idx"),
+            models.Index(fields=["grain", "clinician_id", "day"], name="rollup_clinician_idx"),
+            models.Index(fields=["grain", "department_id", "day"], name="rollup_department_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.grain}"
+
+
+class RolledUpDay(models.Model):
+    """A London day whose figures are in ``DayFigures`` (perhaps none: a day without
+    appointments is rolled up too)."""
+
+    day = models.DateField(primary_key=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class ChangedDay(models.Model):
+    """A UTC date on which an appointment started that was inserted, changed or deleted since
+    the rollup last looked: written by triggers on the appointments table (so by every path,
+    raw SQL and cascades included), read and cleared by ``analytics.rollup``. ``version`` counts
+    the changes, so that a change made while the rollup rebuilds the day is not cleared."""
+
+    day = models.DateField(primary_key=True)
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.version})"
+
+
+class RollupLock(models.Model):
+    """One row, locked while the rollup is written, so that two builders take turns; its
+    generation counts the writes."""
+
+    generation = models.BigIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"rollup generation {self.generation}"

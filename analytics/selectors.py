@@ -1,5 +1,4 @@
-"""Missed-appointment figures by clinician, department or site, or by whether a reminder was
-sent, per calendar period.
+"""Missed-appointment figures by clinician, department, site or reminded, per calendar period.
 
 Periods are calendar days, weeks (Monday to Sunday) or months in Europe/London: a month runs from
 local midnight on the 1st, whether the clocks change within it or not. The boundaries of the
@@ -15,7 +14,6 @@ starts; it is *missed* by the same rule as everywhere else
 
 import contextlib
 import datetime as dt
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -28,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, State, missed_condition
 from reminders.selectors import reminded_condition
+
+from . import rollup
 
 LONDON = ZoneInfo("Europe/London")
 GROUP_BY = ("clinician", "department", "site", "reminded")
@@ -156,19 +156,19 @@ def resolve_periods(
     return calendar_periods(period, first_day, last_day)
 
 
-def _periods_cte(bounds: Sequence[dt.datetime]) -> tuple[str, list]:
+def _periods_cte(ranges: Sequence[tuple[int, dt.datetime, dt.datetime]]) -> tuple[str, list]:
     """SQL for the periods as a small table ``periods (period_index, starts, ends)``, with its
     parameters: a common table expression of VALUES (which SQLite, unlike UNION ALL, does not
-    limit to 500 rows).
+    limit to 500 rows). A period may have several ranges (the days the rollup lacks).
 
     Joined to the appointments on ``starts <= starts_at < ends``, it lets every database find
     each period's appointments with one index range scan, and tells the planner how many
     (group, period) pairs to expect, so that PostgreSQL aggregates them in a hash table rather
     than sorting a million rows."""
     adapt = connection.ops.adapt_datetimefield_value
-    rows = ", ".join(["(%s, %s, %s)"] * (len(bounds) - 1))
+    rows = ", ".join(["(%s, %s, %s)"] * len(ranges))
     params = []
-    for index, (starts, ends) in enumerate(itertools.pairwise(bounds)):
+    for index, starts, ends in ranges:
         params += [index, adapt(starts), adapt(ends)]
     return f"WITH periods (period_index, starts, ends) AS (VALUES {rows})", params
 
@@ -180,57 +180,50 @@ def _condition(condition: Q) -> tuple[str, list]:
     return query.get_compiler(connection=connection).compile(query.where)
 
 
-def _group_sql(group_by: str, table: str) -> tuple[str, list, str]:
-    """The SQL that gives each appointment's group id, its parameters, and the join that names
-    the groups. "reminded" is 1 for appointments that had a reminder sent, else 0; its names
-    are given afterwards (``REMINDED_NAMES``)."""
-    quote = connection.ops.quote_name
-    if group_by == "reminded":
+def _group_sql(name: str, table: str) -> tuple[str, list]:
+    """The SQL that gives each appointment's id in the group ``name``, and its parameters.
+    "reminded" is 1 for appointments that had a reminder sent, else 0 (named by
+    ``REMINDED_NAMES``)."""
+    if name == "reminded":
         reminded, params = _condition(reminded_condition())
-        return f"CASE WHEN {reminded} THEN 1 ELSE 0 END", params, ""
-    group_field = Appointment._meta.get_field(group_by)
-    named = quote(group_field.related_model._meta.db_table)
-    join = f"LEFT JOIN {named} named ON named.{quote('id')} = figures.group_id"
-    return f"{table}.{quote(group_field.column)}", [], join
+        return f"CASE WHEN {reminded} THEN 1 ELSE 0 END", params
+    column = connection.ops.quote_name(Appointment._meta.get_field(name).column)
+    return f"{table}.{column}", []
 
 
-def _figures_sql(group_by: str, bounds, now, filters: Q) -> tuple[str, list]:
-    """One aggregate query: the figures of each (group, period) that has appointments, grouped
-    by integer ids alone; the group's name is joined to the few result rows afterwards.
+def _figures_sql(groups: Sequence[str], ranges, now, filters: Q) -> tuple[str, list]:
+    """One aggregate query: the figures of each group (ids of ``groups``) and period that has
+    appointments, grouped by integer ids alone.
 
     SUM(CASE ...) reads the same on all three databases, and every column it reads is in the
     ``appointment_stats_idx`` index, so the scan reads that index alone (grouped by
     "reminded", each appointment's reminders are looked up by their appointment index)."""
     quote = connection.ops.quote_name
     table = quote(Appointment._meta.db_table)
-    group, group_params, join = _group_sql(group_by, table)
+    grouped = [_group_sql(name, table) for name in groups]
+    columns = ", ".join(f"{sql} AS group_{index}" for index, (sql, _params) in enumerate(grouped))
+    # Grouped by the output columns' names, which all three databases accept, so that an
+    # expression (and its parameters) is not written twice.
+    names = ", ".join(f"group_{index}" for index in range(len(grouped)))
+    group_params = [param for _sql, params in grouped for param in params]
     starts_at = f"{table}.{quote('starts_at')}"
     attended, attended_params = _condition(Q(state=State.ATTENDED))
     cancelled, cancelled_params = _condition(Q(state=State.CANCELLED))
     missed, missed_params = _condition(missed_condition(now))
     where, where_params = _condition(filters) if filters else ("1 = 1", [])
-    periods, period_params = _periods_cte(bounds)
-    name = f"named.{quote('name')}" if join else "NULL"
-    # "reminded" is grouped by the output column's name, which all three databases accept, so
-    # that its expression (and its parameters) is not written twice.
-    grouped = "group_id" if group_by == "reminded" else group
+    periods, period_params = _periods_cte(ranges)
     sql = f"""
         {periods}
-        SELECT figures.group_id, {name}, figures.period_index, figures.booked,
-               figures.attended, figures.cancelled, figures.missed, figures.lost
-        FROM (
-            SELECT {group} AS group_id, periods.period_index,
-                   COUNT(*) AS booked,
-                   SUM(CASE WHEN {attended} THEN 1 ELSE 0 END) AS attended,
-                   SUM(CASE WHEN {cancelled} THEN 1 ELSE 0 END) AS cancelled,
-                   SUM(CASE WHEN {missed} THEN 1 ELSE 0 END) AS missed,
-                   SUM(CASE WHEN {missed} THEN {table}.{quote("duration")} END) AS lost
-            FROM periods
-            INNER JOIN {table} ON {starts_at} >= periods.starts AND {starts_at} < periods.ends
-            WHERE {where}
-            GROUP BY {grouped}, periods.period_index
-        ) figures
-        {join}
+        SELECT {columns}, periods.period_index,
+               COUNT(*) AS booked,
+               SUM(CASE WHEN {attended} THEN 1 ELSE 0 END) AS attended,
+               SUM(CASE WHEN {cancelled} THEN 1 ELSE 0 END) AS cancelled,
+               SUM(CASE WHEN {missed} THEN 1 ELSE 0 END) AS missed,
+               SUM(CASE WHEN {missed} THEN {table}.{quote("duration")} END) AS lost
+        FROM periods
+        INNER JOIN {table} ON {starts_at} >= periods.starts AND {starts_at} < periods.ends
+        WHERE {where}
+        GROUP BY {names}, periods.period_index
     """
     params = [
         *period_params,
@@ -257,6 +250,26 @@ def without_jit():
         yield
 
 
+def figures_rows(
+    groups: Sequence[str], ranges, now: dt.datetime, filters: Q | None = None
+) -> list[tuple]:
+    """The figures straight from the appointments: (the ids of ``groups``..., period index,
+    booked, attended, cancelled, missed, microseconds lost) for each group and period with
+    appointments; ``ranges`` are (period index, UTC start, UTC end). The rollup is built from
+    this too, so the two cannot count differently."""
+    if not ranges:
+        return []
+    sql, params = _figures_sql(groups, ranges, now, filters or Q())
+    with without_jit(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = len(groups) + 1
+    return [
+        (*row[:width], *(int(value) for value in row[width:-1]), _microseconds(row[-1]))
+        for row in rows
+    ]
+
+
 def missed_appointments(
     *,
     group_by: str,
@@ -270,27 +283,80 @@ def missed_appointments(
     """Booked, attended, cancelled and missed appointments and the clinician minutes lost, for
     each ``group_by`` (clinician, department, site, or reminded: whether a reminder was sent,
     ``reminders.selectors.reminded_condition``) and calendar ``period`` (day, week, month)
-    that has appointments starting in it. One aggregate query."""
+    that has appointments starting in it: from the rollup for closed days it holds, and from
+    the appointments for the rest (``analytics.rollup``; "reminded" always from the
+    appointments)."""
     if group_by not in GROUP_BY:
         raise ValidationError({"group_by": ValidationError(_("Unknown group."), code="invalid")})
     now = now or timezone.now()
     periods = resolve_periods(period, first_day, last_day, today=timezone.localdate(now, LONDON))
-    bounds = [local_midnight(p.start) for p in periods] + [
-        local_midnight(periods[-1].end + ONE_DAY)
-    ]
-    filters = Q()
-    if clinician_id is not None:
-        filters &= Q(clinician_id=clinician_id)
-    if department_id is not None:
-        filters &= Q(department_id=department_id)
-    sql, params = _figures_sql(group_by, bounds, now, filters)
-    with without_jit(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    filters = {
+        name: value
+        for name, value in (("clinician", clinician_id), ("department", department_id))
+        if value is not None
+    }
+    totals = _figures_by_group(group_by, periods, filters, now)
     if group_by == "reminded":
-        rows = [(int(key), REMINDED_NAMES[int(key)], *rest) for key, _name, *rest in rows]
-    figures = sorted((_figures(row, periods) for row in rows), key=_display_order)
+        names = REMINDED_NAMES
+    else:
+        names = dict(
+            Appointment._meta.get_field(group_by)
+            .related_model.objects.filter(pk__in={group for group, _ in totals})
+            .values_list("pk", "name")
+        )
+    figures = sorted(
+        (
+            _figures(group, names.get(group), periods[index], values)
+            for (group, index), values in totals.items()
+        ),
+        key=_display_order,
+    )
     return MissedReport(group_by, period, periods, figures)
+
+
+def _figures_by_group(group_by: str, periods: list[Period], filters: dict, now) -> dict:
+    """{(group id, period index): [booked, attended, cancelled, missed, lost]}."""
+    grain = rollup.grain_for(group_by, list(filters))
+    where = Q(**{f"{name}_id": value for name, value in filters.items()})
+    if grain is not None:
+        rollup.rollup_refresh(periods[0].start, periods[-1].end, now)
+        for _attempt in range(3):
+            seen = rollup.generation()
+            rolled = rollup.rolled_up_days(periods[0].start, periods[-1].end)
+            rows = (
+                rollup.rollup_rows(grain, group_by, [(p.start, p.end) for p in periods], filters)
+                if rolled
+                else []
+            )
+            rows += figures_rows((group_by,), _ranges(periods, rolled), now, where)
+            if rollup.generation() == seen:
+                return _summed(rows)
+    return _summed(figures_rows((group_by,), _ranges(periods, set()), now, where))
+
+
+def _ranges(periods: list[Period], rolled: set[dt.date]) -> list[tuple]:
+    """(period index, UTC start, UTC end) of the runs of days in ``periods`` not in ``rolled``."""
+    ranges = []
+    for index, period in enumerate(periods):
+        day, run_start = period.start, None
+        while day <= period.end + ONE_DAY:
+            inside = day <= period.end and day not in rolled
+            if inside and run_start is None:
+                run_start = day
+            elif not inside and run_start is not None:
+                ranges.append((index, local_midnight(run_start), local_midnight(day)))
+                run_start = None
+            day += ONE_DAY
+    return ranges
+
+
+def _summed(rows) -> dict:
+    totals: dict = {}
+    for group, index, *values in rows:
+        current = totals.setdefault((group, index), [0, 0, 0, 0, 0])
+        for position, value in enumerate(values):
+            current[position] += int(value or 0)
+    return totals
 
 
 def _display_order(figures: MissedFigures) -> tuple:
@@ -306,18 +372,17 @@ def _display_order(figures: MissedFigures) -> tuple:
     )
 
 
-def _figures(row: tuple, periods: list[Period]) -> MissedFigures:
-    group_id, group_name, period_index, booked, attended, cancelled, missed, lost = row
+def _figures(group_id, group_name, period: Period, values) -> MissedFigures:
+    booked, attended, cancelled, missed, lost = values
     return MissedFigures(
         group_id=group_id,
         group_name=group_name,
-        period=periods[period_index],
-        # MariaDB's SUM gives decimals.
-        booked=int(booked),
-        attended=int(attended),
-        cancelled=int(cancelled),
-        missed=int(missed),
-        minutes_lost=_microseconds(lost) // 60_000_000,
+        period=period,
+        booked=booked,
+        attended=attended,
+        cancelled=cancelled,
+        missed=missed,
+        minutes_lost=lost // 60_000_000,
     )
 
 

@@ -26,10 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from addresses.postcodes import normalise_postcode
 from clinicians.services import clinician_get_or_create, department_get_or_create
+from panda_project.bulk import bulk_load
 from panda_project.exceptions import Conflict
 from panda_project.timestamps import parse_aware_datetime
 from patients.identifiers import identifier_or_none
 from patients.models import Patient
+from patients.search import name_search_deferred
 from patients.services import (
     patient_create,
     patient_create_many,
@@ -43,7 +45,7 @@ from .services import appointment_record, appointment_record_many, appointment_r
 
 # Rows validated and inserted together: large enough to amortise the queries, small enough that
 # memory stays flat whatever the file's size.
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 
 PATIENT_KEYS = ("nhs_number", "name", "date_of_birth", "postcode")
 APPOINTMENT_KEYS = (
@@ -170,6 +172,12 @@ def _is_date(value: str) -> bool:
 
 
 def import_patients(rows: Iterable, batch_size: int = BATCH_SIZE) -> ImportReport:
+    first_load = not Patient.objects.exists()
+    with bulk_load(Patient, defer_indexes=first_load), name_search_deferred(first_load):
+        return _import_patients(rows, batch_size)
+
+
+def _import_patients(rows: Iterable, batch_size: int) -> ImportReport:
     """Import patient rows in batches: new patients are validated by ``patient_normalise`` and
     inserted together; a row for a stored (or repeated) NHS number goes row by row, to be
     compared and updated through ``patient_update``."""
@@ -321,6 +329,12 @@ def _normalised(normalise, value):
 def import_appointments(
     rows: Iterable, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE
 ) -> ImportReport:
+    first_load = not Appointment.objects.exists()
+    with bulk_load(Appointment, defer_indexes=first_load):
+        return _import_appointments(rows, now, batch_size)
+
+
+def _import_appointments(rows: Iterable, now: dt.datetime | None, batch_size: int):
     """Import appointment rows in batches: each batch looks its patients and ids up in a few
     queries, validates every row through ``appointment_record_prepare`` and inserts the valid
     new ones in one statement. A row that names a clinician or department not seen before goes
@@ -358,10 +372,16 @@ class _AppointmentBatch:
             return
         _forget_queries()
         texts = [row for _, row in rows if isinstance(row, dict)]
-        numbers = {
-            identifier_or_none(r["patient"]) for r in texts if isinstance(r.get("patient"), str)
+        # Each NHS number is checked once per batch, however many of its rows the batch holds.
+        compact = {
+            r["patient"]: identifier_or_none(r["patient"])
+            for r in texts
+            if isinstance(r.get("patient"), str)
         }
-        patients = Patient.objects.in_bulk([n for n in numbers if n], field_name="nhs_number")
+        by_number = Patient.objects.in_bulk(
+            [n for n in set(compact.values()) if n], field_name="nhs_number"
+        )
+        patients = {text: by_number.get(number) for text, number in compact.items() if number}
         ids = [_uuid_or_none(r.get("id")) for r in texts]
         existing = Appointment.objects.in_bulk([i for i in ids if i])
         pending: dict[uuid.UUID, tuple[int, str, Appointment]] = {}
@@ -389,10 +409,9 @@ class _AppointmentBatch:
         self._insert(pending)
 
     def _values(self, row, patients: dict) -> dict | None:
-        """The row's values for the service, or None if it names someone not yet stored."""
-        row, appointment_id, patient = _checked_appointment_row(
-            row, lambda nhs_number: patients.get(identifier_or_none(nhs_number) or "")
-        )
+        """The row's values for the service, or None if it names someone not yet stored
+        (``patients`` maps the NHS numbers as the rows write them to stored patients)."""
+        row, appointment_id, patient = _checked_appointment_row(row, patients.get)
         clinician = self.clinicians.get(row["clinician"].strip())
         department = self.departments.get(row["department"].strip())
         if clinician is None or department is None:

@@ -89,6 +89,8 @@ class Appointment(models.Model):
     patient = models.ForeignKey(
         "patients.Patient",
         on_delete=models.CASCADE,
+        # Served by the (patient, starts_at) index below.
+        db_index=False,
         related_name="appointments",
         verbose_name=_("patient"),
     )
@@ -99,12 +101,16 @@ class Appointment(models.Model):
     clinician = models.ForeignKey(
         "clinicians.Clinician",
         on_delete=models.PROTECT,
+        # Served by the (clinician, starts_at) index below.
+        db_index=False,
         related_name="appointments",
         verbose_name=_("clinician"),
     )
     department = models.ForeignKey(
         "clinicians.Department",
         on_delete=models.PROTECT,
+        # Served by the (department, starts_at) index below.
+        db_index=False,
         related_name="appointments",
         verbose_name=_("department"),
     )
@@ -114,6 +120,8 @@ class Appointment(models.Model):
     site = models.ForeignKey(
         "organisations.Site",
         on_delete=models.PROTECT,
+        # Served by the (site, starts_at) index below.
+        db_index=False,
         null=True,
         blank=True,
         related_name="appointments",

@@ -26,11 +26,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
 from organisations.models import Site
+from panda_project.bulk import create_with_history
 from panda_project.exceptions import Conflict
 from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, normalise_fields
@@ -349,12 +349,9 @@ def appointment_record(**values) -> Appointment:
 
 @transaction.atomic
 def appointment_record_many(appointments: list[Appointment]) -> None:
-    """Insert appointments that ``appointment_record_prepare`` accepted, in one statement, with
-    their history rows. An id that already exists raises IntegrityError and inserts none."""
-    # The change reason is what a single save() outside the API records: "".
-    bulk_create_with_history(
-        appointments, Appointment, batch_size=500, default_change_reason=current_channel()
-    )
+    """Insert appointments that ``appointment_record_prepare`` accepted, in bulk, with their
+    history rows. An id that already exists raises IntegrityError and inserts none."""
+    create_with_history(Appointment, appointments, change_reason=current_channel())
     for appointment in appointments:
         if appointment.state == State.ACTIVE:
             reminders_plan(appointment=appointment)

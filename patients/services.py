@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from data_rights.services import patient_erase
+from panda_project.bulk import create_with_history
 from panda_project.exceptions import Conflict
 from panda_project.history import current_channel
 from panda_project.services import apply_changes, normalise_fields
@@ -102,10 +102,8 @@ def patient_delete(*, patient: Patient) -> None:
 
 @transaction.atomic
 def patient_create_many(patients: list[Patient]) -> None:
-    """Insert new patients that ``patient_normalise`` accepted, with their history rows, in one
-    statement (the import). A duplicate NHS number raises IntegrityError and inserts none."""
+    """Insert new patients that ``patient_normalise`` accepted, with their history rows, in
+    bulk (the import). A duplicate NHS number raises IntegrityError and inserts none."""
     for patient in patients:
         patient.name_search = name_search_key(patient.name)  # as Patient.save() derives it
-    bulk_create_with_history(
-        patients, Patient, batch_size=500, default_change_reason=current_channel()
-    )
+    create_with_history(Patient, patients, key="nhs_number", change_reason=current_channel())

@@ -93,8 +93,35 @@ def crafted(db):
     }
 
 
-# What may surround the one query: on PostgreSQL, JIT is turned off for its transaction.
+# What may surround the queries: on PostgreSQL, JIT is turned off for their transaction.
 NOT_QUERIES = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL jit = off")
+WRITES = ("INSERT", "UPDATE", "DELETE")
+# Once the rollup is up to date: whether it changed, whether its days are all built, its
+# generation, its days, its rows, the appointments of the other days, its generation again and
+# the groups' names.
+ROLLUP_READS = 8
+
+
+def roll_up_2025() -> None:
+    """The rollup of every closed day of 2025 at NOW, built at once."""
+    from analytics.rollup import rollup_refresh
+
+    rollup_refresh(dt.date(2025, 1, 1), dt.date(2025, 12, 31), NOW, limit=None)
+
+
+@contextlib.contextmanager
+def rollup_reads_only():
+    """Asserts that the block reads the rollup (ROLLUP_READS queries at most) and writes
+    nothing."""
+    with CaptureQueriesContext(connection) as captured:
+        yield
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].startswith(NOT_QUERIES)
+    ]
+    assert len(statements) <= ROLLUP_READS, "\n".join(s[:150] for s in statements)
+    assert not [sql for sql in statements if sql.lstrip().upper().startswith(WRITES)], statements
 
 
 @contextlib.contextmanager

@@ -13,10 +13,12 @@ from tqdm import tqdm
 
 from appointments.models import Appointment, State
 from clinicians.models import Clinician, Department
+from panda_project.bulk import bulk_load
 from panda_project.commands import in_operator_language
 from patients.fake import random_nhs_number
 from patients.models import Patient
 from patients.names import name_search_key
+from patients.search import name_search_deferred
 
 DEPARTMENTS = [
     "cardiology",
@@ -58,7 +60,25 @@ class Command(BaseCommand):
             disable=not sys.stderr.isatty(),
             file=sys.stderr,
         )
-        remaining, now = options["patients"], timezone.now()
+        now = timezone.now()
+        # Into empty tables, the indexes and the name search are built once at the end.
+        first_load = not Patient.objects.exists() and not Appointment.objects.exists()
+        with (
+            bulk_load(Patient, Appointment, defer_indexes=first_load),
+            name_search_deferred(first_load),
+        ):
+            self._seed(options, fake, rng, taken, clinicians, departments, now, progress)
+        progress.close()
+        self.stdout.write(
+            _("Seeded %(patients)s patients with %(appointments)s appointments.")
+            % {
+                "patients": options["patients"],
+                "appointments": options["patients"] * options["appointments_per_patient"],
+            }
+        )
+
+    def _seed(self, options, fake, rng, taken, clinicians, departments, now, progress) -> None:
+        remaining = options["patients"]
         while remaining:
             size = min(remaining, options["batch_size"])
             with transaction.atomic():
@@ -72,14 +92,6 @@ class Command(BaseCommand):
                 )
             remaining -= size
             progress.update(size)
-        progress.close()
-        self.stdout.write(
-            _("Seeded %(patients)s patients with %(appointments)s appointments.")
-            % {
-                "patients": options["patients"],
-                "appointments": options["patients"] * options["appointments_per_patient"],
-            }
-        )
 
     def _patient(self, fake, rng, taken) -> Patient:
         nhs_number = random_nhs_number(rng)

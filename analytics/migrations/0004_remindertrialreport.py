@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0001_initial"),
+        ("analytics", "0003_rollup_triggers"),
     ]
 
     operations = [

@@ -1,0 +1,428 @@
+"""The rollup of the missed-appointment figures: closed days summed once, kept exact.
+
+A London day is *closed* once every appointment that starts in it has ended (an appointment
+lasts 24 hours at most, ``appointments.durations.MAX_DURATION``): from then on the clock can no
+longer turn an active appointment into a missed one, so only a write can change the day's
+figures. ``DayFigures`` holds, for closed days, the figures per clinician, department, site and
+clinician-in-department; ``RolledUpDay`` lists the days it holds. The report reads the rollup
+for those days and asks the appointments directly for every other day (today, the future, and
+any day not yet rolled up), so its figures are always exactly the direct query's.
+
+What keeps it exact does not depend on any service remembering to call it: triggers on the
+appointments table (created by this app's migration and checked after every ``migrate``) mark
+the UTC date of every appointment inserted, changed or deleted, by any path (the services, the
+import, the admin, raw SQL, the cascade from a deleted patient). Before answering, the rollup
+drops the days those marks touch and builds again, lazily and at most ``BUILD_LIMIT`` days per
+request, the closed days it is asked for. ``manage.py stats_rollup`` builds or checks it all.
+"""
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from appointments.durations import MAX_DURATION
+from appointments.models import Appointment
+
+from .models import ChangedDay, DayFigures, RolledUpDay, RollupLock
+
+LONDON = ZoneInfo("Europe/London")
+ONE_DAY = dt.timedelta(days=1)
+# Days a request may roll up before answering; the rest it asks the appointments for.
+BUILD_LIMIT = 62
+# The rollup rows for each grouping, and which filters each can answer.
+GRAINS = {
+    "c": ("clinician",),
+    "d": ("department",),
+    "s": ("site",),
+    "cd": ("clinician", "department"),
+}
+APPOINTMENTS = "appointments_appointment"
+MARKS = "analytics_changedday"
+
+
+_bypassed = False
+
+
+@contextlib.contextmanager
+def bypassed():
+    """The figures straight from the appointments while the block runs: for timing the two
+    side by side (``manage.py stats_benchmark``)."""
+    global _bypassed
+    _bypassed = True
+    try:
+        yield
+    finally:
+        _bypassed = False
+
+
+def grain_for(group_by: str, filters: Sequence[str]) -> str | None:
+    """The rollup rows that answer ``group_by`` with ``filters`` (clinician, department), or
+    None when only the appointments can (a site with a filter)."""
+    if _bypassed:
+        return None
+    wanted = {group_by, *filters}
+    for grain, columns in GRAINS.items():
+        if wanted == set(columns) or (grain == "cd" and wanted <= set(columns)):
+            return grain
+    return None
+
+
+def last_closed_day(now: dt.datetime) -> dt.date:
+    """The latest London day whose appointments have all ended by ``now``."""
+    return timezone.localdate(now - MAX_DURATION, LONDON) - ONE_DAY
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
+
+
+# --- Triggers -------------------------------------------------------------------------------
+
+_MARK = {
+    "sqlite": "INSERT INTO {marks} (day, version) VALUES (date({row}.starts_at), 1) "
+    "ON CONFLICT (day) DO UPDATE SET version = version + 1;",
+    "mysql": "INSERT INTO {marks} (day, version) VALUES (DATE({row}.starts_at), 1) "
+    "ON DUPLICATE KEY UPDATE version = version + 1;",
+}
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION appointment_rollup_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO {MARKS} (day, version)
+        SELECT DISTINCT (starts_at AT TIME ZONE 'UTC')::date, 1 FROM new_rows ORDER BY 1
+        ON CONFLICT (day) DO UPDATE SET version = {MARKS}.version + 1;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO {MARKS} (day, version)
+        SELECT DISTINCT (starts_at AT TIME ZONE 'UTC')::date, 1 FROM old_rows ORDER BY 1
+        ON CONFLICT (day) DO UPDATE SET version = {MARKS}.version + 1;
+    END IF;
+    RETURN NULL;
+END $$
+"""
+TRIGGER_NAMES = (
+    "appointment_rollup_insert",
+    "appointment_rollup_update",
+    "appointment_rollup_delete",
+)
+
+
+def _trigger_sql(vendor: str) -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER) for the three triggers on ``vendor``."""
+    if vendor == "postgresql":
+        transitions = {
+            "insert": "REFERENCING NEW TABLE AS new_rows",
+            "update": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "delete": "REFERENCING OLD TABLE AS old_rows",
+        }
+        return [
+            (
+                f"appointment_rollup_{event}",
+                f"CREATE TRIGGER appointment_rollup_{event} AFTER {event.upper()} ON "
+                f"{APPOINTMENTS} {transitions[event]} FOR EACH STATEMENT "
+                "EXECUTE FUNCTION appointment_rollup_mark()",
+            )
+            for event in ("insert", "update", "delete")
+        ]
+    mark = _MARK[vendor]
+    bodies = {
+        "insert": mark.format(marks=MARKS, row="NEW"),
+        "update": mark.format(marks=MARKS, row="OLD") + " " + mark.format(marks=MARKS, row="NEW"),
+        "delete": mark.format(marks=MARKS, row="OLD"),
+    }
+    each_row = " FOR EACH ROW" if vendor == "mysql" else ""
+    return [
+        (
+            f"appointment_rollup_{event}",
+            f"CREATE TRIGGER appointment_rollup_{event} AFTER {event.upper()} ON {APPOINTMENTS}"
+            f"{each_row} BEGIN {body} END",
+        )
+        for event, body in bodies.items()
+    ]
+
+
+def _existing_triggers(cursor) -> set[str]:
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    elif vendor == "postgresql":
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+    else:
+        cursor.execute(
+            "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE()"
+        )
+    return {name for (name,) in cursor.fetchall()} & set(TRIGGER_NAMES)
+
+
+def tables_exist() -> bool:
+    """Whether the rollup's tables and the appointments table exist (not after a migration
+    back to before them)."""
+    tables = set(connection.introspection.table_names())
+    return {APPOINTMENTS, MARKS, DayFigures._meta.db_table} <= tables
+
+
+def triggers_installed() -> bool:
+    with connection.cursor() as cursor:
+        return _existing_triggers(cursor) == set(TRIGGER_NAMES)
+
+
+def install_triggers() -> bool:
+    """Create whichever of the triggers is missing; True if any was. Rebuilding a SQLite table
+    (as Django does to alter one) drops its triggers, and changes made meanwhile went unmarked,
+    so then the whole rollup is cleared: it is built again as it is asked for."""
+    # MariaDB commits before and after each CREATE TRIGGER: there, no transaction to be in.
+    atomic = (
+        transaction.atomic() if connection.features.can_rollback_ddl else contextlib.nullcontext()
+    )
+    with atomic, connection.cursor() as cursor:
+        missing = [
+            (name, sql)
+            for name, sql in _trigger_sql(connection.vendor)
+            if name not in _existing_triggers(cursor)
+        ]
+        if not missing:
+            return False
+        if connection.vendor == "postgresql":
+            cursor.execute(_PG_FUNCTION)
+        for _name, sql in missing:
+            cursor.execute(sql)
+        rollup_clear()
+        return True
+
+
+def drop_triggers() -> None:
+    with connection.cursor() as cursor:
+        for name in TRIGGER_NAMES:
+            on = "" if connection.vendor != "postgresql" else f" ON {APPOINTMENTS}"
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}{on}")
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS appointment_rollup_mark()")
+
+
+# --- Building -------------------------------------------------------------------------------
+
+
+def rollup_clear() -> None:
+    DayFigures.objects.all().delete()
+    RolledUpDay.objects.all().delete()
+    _bump()
+
+
+def _bump() -> None:
+    RollupLock.objects.get_or_create(pk=1)
+    RollupLock.objects.filter(pk=1).update(generation=F("generation") + 1)
+
+
+def rollup_refresh(
+    first_day: dt.date, last_day: dt.date, now: dt.datetime, limit: int | None = BUILD_LIMIT
+) -> None:
+    """Bring the rollup of ``first_day`` to ``last_day`` up to date: drop the days that
+    changed, and build the closed days that are missing (at most ``limit``)."""
+    last_day = min(last_day, last_closed_day(now))
+    if _nothing_to_do(first_day, last_day):
+        return
+    with transaction.atomic():
+        _lock()
+        _forget_changed_days()
+        built = set(
+            RolledUpDay.objects.filter(day__range=(first_day, last_day)).values_list(
+                "day", flat=True
+            )
+        )
+        missing = [day for day in _days(first_day, last_day) if day not in built][
+            : limit if limit is not None else None
+        ]
+        for days in _runs(missing):
+            _build(days[0], days[-1], now)
+        if missing:
+            _bump()
+
+
+def _lock() -> None:
+    RollupLock.objects.get_or_create(pk=1)
+    RollupLock.objects.select_for_update().get(pk=1)
+
+
+def _nothing_to_do(first_day: dt.date, last_day: dt.date) -> bool:
+    if ChangedDay.objects.exists():
+        return False
+    if last_day < first_day:
+        return True
+    expected = (last_day - first_day).days + 1
+    return RolledUpDay.objects.filter(day__range=(first_day, last_day)).count() == expected
+
+
+def _forget_changed_days() -> None:
+    """Drop from the rollup every London day that the marked UTC dates may touch, and clear
+    each mark unless it changed again meanwhile (its version tells)."""
+    marks = list(ChangedDay.objects.values_list("day", "version"))
+    if not marks:
+        return
+    days = {day + dt.timedelta(days=shift) for day, _ in marks for shift in (-1, 0, 1)}
+    days = sorted(days)
+    for chunk in (days[i : i + 500] for i in range(0, len(days), 500)):
+        DayFigures.objects.filter(day__in=chunk).delete()
+        RolledUpDay.objects.filter(day__in=chunk).delete()
+    for day, version in marks:
+        ChangedDay.objects.filter(day=day, version=version).delete()
+    _bump()
+
+
+def _days(first_day: dt.date, last_day: dt.date) -> Iterable[dt.date]:
+    day = first_day
+    while day <= last_day:
+        yield day
+        day += ONE_DAY
+
+
+def _runs(days: list[dt.date]) -> Iterable[list[dt.date]]:
+    """Consecutive days in runs, each built by one set of queries."""
+    run: list[dt.date] = []
+    for day in days:
+        if run and day != run[-1] + ONE_DAY:
+            yield run
+            run = []
+        run.append(day)
+    if run:
+        yield run
+
+
+def _build(first_day: dt.date, last_day: dt.date, now: dt.datetime) -> None:
+    from .selectors import figures_rows  # the one definition of the figures
+
+    days = list(_days(first_day, last_day))
+    ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(days)]
+    rows = []
+    for grain, columns in GRAINS.items():
+        for *ids, index, booked, attended, cancelled, missed, lost in figures_rows(
+            columns, ranges, now
+        ):
+            named = dict(zip(columns, ids, strict=True))
+            rows.append(
+                DayFigures(
+                    day=days[index],
+                    grain=grain,
+                    clinician_id=named.get("clinician"),
+                    department_id=named.get("department"),
+                    site_id=named.get("site"),
+                    booked=booked,
+                    attended=attended,
+                    cancelled=cancelled,
+                    missed=missed,
+                    lost=lost,
+                )
+            )
+    DayFigures.objects.bulk_create(rows, batch_size=2000)
+    RolledUpDay.objects.bulk_create([RolledUpDay(day=day) for day in days])
+
+
+def rollup_build_all(now: dt.datetime | None = None, rebuild: bool = False) -> int:
+    """Build every closed day from the first appointment's (all of them again if ``rebuild``);
+    the number of days rolled up now. For after an import, or ``manage.py stats_rollup``."""
+    now = now or timezone.now()
+    if rebuild:
+        with transaction.atomic():
+            rollup_clear()
+    first = Appointment.objects.order_by("starts_at").values_list("starts_at", flat=True).first()
+    if first is None:
+        return 0
+    first_day = timezone.localdate(first, LONDON)
+    before = RolledUpDay.objects.count()
+    rollup_refresh(first_day, last_closed_day(now), now, limit=None)
+    return RolledUpDay.objects.count() - before
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def generation() -> int:
+    """Changes with every write to the rollup: a reader that sees the same generation before
+    and after its reads saw one state of it."""
+    return RollupLock.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+
+def rolled_up_days(first_day: dt.date, last_day: dt.date) -> set[dt.date]:
+    return set(
+        RolledUpDay.objects.filter(day__range=(first_day, last_day)).values_list("day", flat=True)
+    )
+
+
+def rollup_rows(grain: str, group_by: str, periods, filters: dict) -> list[tuple]:
+    """(group id, period index, booked, attended, cancelled, missed, lost) from the rollup, for
+    ``periods`` (a list of (first day, last day))."""
+    quote = connection.ops.quote_name
+    table = quote(DayFigures._meta.db_table)
+    group = f"{table}.{quote(group_by + '_id')}"
+    adapt = connection.ops.adapt_datefield_value
+    values = ", ".join(["(%s, %s, %s)"] * len(periods))
+    params: list = []
+    for index, (first, last) in enumerate(periods):
+        params += [index, adapt(first), adapt(last)]
+    where = [f"{table}.grain = %s"]
+    params.append(grain)
+    for name, value in filters.items():
+        where.append(f"{table}.{quote(name + '_id')} = %s")
+        params.append(value)
+    sql = f"""
+        WITH periods (period_index, first_day, last_day) AS (VALUES {values})
+        SELECT {group}, periods.period_index, SUM(booked), SUM(attended), SUM(cancelled),
+               SUM(missed), SUM(lost)
+        FROM periods
+        INNER JOIN {table} ON {table}.day >= periods.first_day AND {table}.day <= periods.last_day
+        WHERE {" AND ".join(where)}
+        GROUP BY {group}, periods.period_index
+    """
+    from .selectors import without_jit
+
+    with without_jit(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+# --- Checking -------------------------------------------------------------------------------
+
+
+def rollup_differences(now: dt.datetime | None = None) -> list[str]:
+    """Each rolled-up day whose figures differ from what the appointments give now; [] when
+    the rollup is exact."""
+    from .selectors import figures_rows
+
+    now = now or timezone.now()
+    with transaction.atomic():  # the days changed since are not compared: they are dropped
+        _lock()
+        _forget_changed_days()
+    days = sorted(RolledUpDay.objects.values_list("day", flat=True))
+    problems = []
+    for run in _runs(days):
+        ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(run)]
+        for grain, columns in GRAINS.items():
+            width = len(columns)
+            direct = {
+                (run[row[width]], *row[:width]): tuple(row[width + 1 :])
+                for row in figures_rows(columns, ranges, now)
+            }
+            stored = {
+                (row[0], *row[1 : 1 + len(columns)]): tuple(row[1 + len(columns) :])
+                for row in DayFigures.objects.filter(
+                    grain=grain, day__range=(run[0], run[-1])
+                ).values_list(
+                    "day",
+                    *(c + "_id" for c in columns),
+                    "booked",
+                    "attended",
+                    "cancelled",
+                    "missed",
+                    "lost",
+                )
+            }
+            for key in sorted(set(direct) | set(stored), key=str):
+                if direct.get(key) != stored.get(key):
+                    problems.append(
+                        f"{grain} {key}: rollup {stored.get(key)}, appointments {direct.get(key)}"
+                    )
+    return problems

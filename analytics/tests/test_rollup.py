@@ -1,0 +1,214 @@
+"""The rollup gives exactly the appointments' own figures, whatever changed them: the services,
+the import, a patient's deletion, raw SQL, or the passing of time."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Q
+
+from analytics import rollup
+from analytics.models import ChangedDay, DayFigures, RolledUpDay
+from analytics.selectors import _ranges, _summed, figures_rows, missed_appointments, resolve_periods
+from appointments.importer import import_appointments
+from appointments.models import Appointment, State
+from appointments.services import (
+    appointment_attend,
+    appointment_cancel,
+    appointment_create,
+    appointment_delete,
+    appointment_update,
+)
+from patients.services import patient_delete
+
+from .conftest import NOW, utc
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+GROUPINGS = [
+    ("department", "month", {}),
+    ("clinician", "day", {}),
+    ("site", "week", {}),
+    ("clinician", "month", {"department": "oncology"}),
+    ("department", "day", {"clinician": "adams"}),
+    ("site", "month", {"clinician": "adams"}),
+]
+
+
+def _direct(group_by: str, period: str, filters: dict, now: dt.datetime) -> dict:
+    periods = resolve_periods(period, *YEAR)
+    where = Q(**{f"{name}_id": value for name, value in filters.items()})
+    return _summed(figures_rows((group_by,), _ranges(periods, set()), now, where))
+
+
+def _through_rollup(group_by: str, period: str, filters: dict, now: dt.datetime) -> dict:
+    report = missed_appointments(
+        group_by=group_by,
+        period=period,
+        first_day=YEAR[0],
+        last_day=YEAR[1],
+        clinician_id=filters.get("clinician"),
+        department_id=filters.get("department"),
+        now=now,
+    )
+    index = {period.start: i for i, period in enumerate(report.periods)}
+    return {
+        (row.group_id, index[row.period.start]): [
+            row.booked,
+            row.attended,
+            row.cancelled,
+            row.missed,
+            row.minutes_lost,
+        ]
+        for row in report.rows
+    }
+
+
+def assert_rollup_exact(crafted, now=NOW) -> None:
+    """Every grouping agrees with the appointments, and the rollup holds closed days."""
+    for group_by, period, names in GROUPINGS:
+        filters = {name: crafted[value].pk for name, value in names.items()}
+        direct = {
+            key: [*values[:4], values[4] // 60_000_000]
+            for key, values in _direct(group_by, period, filters, now).items()
+        }
+        assert _through_rollup(group_by, period, filters, now) == direct, (group_by, period)
+    assert RolledUpDay.objects.exists()
+    assert rollup.rollup_differences(now) == []
+
+
+@pytest.fixture
+def rolled_up(crafted):
+    rollup.rollup_refresh(*YEAR, NOW, limit=None)
+    assert DayFigures.objects.exists()
+    return crafted
+
+
+def _booked(group_by="department", period="month", now=NOW) -> int:
+    return sum(values[0] for values in _through_rollup(group_by, period, {}, now).values())
+
+
+def test_the_triggers_are_installed_by_the_migrations():
+    assert rollup.triggers_installed()
+
+
+def test_the_rollup_holds_closed_days_only(rolled_up):
+    days = set(RolledUpDay.objects.values_list("day", flat=True))
+
+    # NOW is 15 November 2025 12:00 UTC; appointments last 24 hours at most.
+    assert max(days) == dt.date(2025, 11, 13)
+    assert min(days) == dt.date(2025, 1, 1)
+    assert_rollup_exact(rolled_up)
+
+
+def test_deleting_an_appointment_of_a_closed_day(rolled_up):
+    before = _booked()
+    appointment_delete(appointment=Appointment.objects.get(starts_at=utc(2025, 4, 10, 9, 0)))
+
+    assert _booked() == before - 1
+    assert_rollup_exact(rolled_up)
+
+
+def test_deleting_a_patient_deletes_their_appointments_from_the_figures(rolled_up):
+    patient_delete(patient=Appointment.objects.first().patient)
+
+    assert _booked() == 0
+    assert_rollup_exact(rolled_up)
+
+
+def test_an_import_into_closed_days(rolled_up):
+    patient = Appointment.objects.first().patient
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "patient": patient.nhs_number,
+            "status": status,
+            "time": "2025-03-31T23:30:00+00:00",  # 1 April in London
+            "duration": "45m",
+            "clinician": "Dr Adams",
+            "department": "cardiology",
+            "postcode": "SW1A 1AA",
+        }
+        for status in ("attended", "missed", "cancelled")
+    ]
+    before = _booked()
+    report = import_appointments(rows, now=NOW)
+
+    assert report.counts["created"] == 3
+    assert _booked() == before + 3
+    assert_rollup_exact(rolled_up)
+
+
+def test_a_raw_update_that_bypasses_the_services_is_seen(rolled_up):
+    # An attendance undone: the appointment has ended, so it becomes missed.
+    Appointment.objects.filter(starts_at=utc(2025, 4, 10, 9, 0)).update(
+        state=State.ACTIVE, attended_at=None
+    )
+
+    assert_rollup_exact(rolled_up)
+
+
+def test_booking_rescheduling_attending_and_cancelling_then_time_passing(rolled_up):
+    patient = Appointment.objects.first().patient
+    monday = utc(2025, 11, 17, 9, 0)
+    kept, moved, attended, cancelled = (
+        appointment_create(
+            patient=patient,
+            starts_at=monday + dt.timedelta(hours=hours),
+            duration=dt.timedelta(minutes=30),
+            clinician=rolled_up["adams"],
+            department=rolled_up["oncology"],
+            postcode="SW1A 1AA",
+            now=NOW,
+        )
+        for hours in range(4)
+    )
+    appointment_update(appointment=moved, starts_at=monday + dt.timedelta(days=1), now=NOW)
+    appointment_attend(appointment=attended, now=monday + dt.timedelta(hours=2, minutes=10))
+    appointment_cancel(appointment=cancelled, now=NOW)
+    assert_rollup_exact(rolled_up)
+
+    # Both days are closed now. Oncology's November: 1 November attended, the 14th cancelled,
+    # two of the 15th missed, and of the four booked here "kept" and "moved" missed.
+    later = utc(2025, 11, 25, 12, 0)
+    assert_rollup_exact(rolled_up, now=later)
+    assert {dt.date(2025, 11, 17), dt.date(2025, 11, 18)} <= set(
+        RolledUpDay.objects.values_list("day", flat=True)
+    )
+    assert _through_rollup("department", "month", {}, later)[(rolled_up["oncology"].pk, 10)][
+        :4
+    ] == [8, 2, 2, 4]
+
+
+def test_a_change_while_a_day_is_rolled_up_again_is_not_lost(rolled_up):
+    ChangedDay.objects.create(day=dt.date(2025, 4, 10), version=1)
+    marks = list(ChangedDay.objects.values_list("day", "version"))
+    ChangedDay.objects.filter(day=dt.date(2025, 4, 10)).update(version=2)  # a write meanwhile
+    for day, version in marks:
+        ChangedDay.objects.filter(day=day, version=version).delete()
+
+    assert ChangedDay.objects.filter(day=dt.date(2025, 4, 10)).exists()
+
+
+def test_the_command_checks_and_rebuilds(rolled_up, capsys):
+    call_command("stats_rollup", "--check")
+    DayFigures.objects.filter(grain="d").update(booked=99)
+    with pytest.raises(CommandError, match="differs"):
+        call_command("stats_rollup", "--check")
+    call_command("stats_rollup", "--rebuild")
+    call_command("stats_rollup", "--check")
+
+    assert "agrees" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite rebuilds tables to alter them")
+def test_triggers_lost_with_a_rebuilt_table_are_recreated_and_the_rollup_cleared(rolled_up):
+    rollup.drop_triggers()
+    Appointment.objects.filter(starts_at=utc(2025, 4, 10, 9, 0)).delete()  # unmarked
+
+    assert rollup.install_triggers() is True
+    assert not RolledUpDay.objects.exists()
+    assert_rollup_exact(rolled_up)
