@@ -6,12 +6,16 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -190,25 +194,48 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class DayFilter(admin.SimpleListFilter):
-    """Today, tomorrow or the next seven days, by the clinic's calendar."""
+    """By the clinic's calendar. The list opens on today and what is to come ("upcoming"); the
+    past and everything are a click away."""
 
     title = gettext_lazy("day")
     parameter_name = "day"
+    default = "upcoming"
 
     def lookups(self, request, model_admin):
         return [
+            ("upcoming", gettext("Today and upcoming")),
             ("today", gettext("Today")),
             ("tomorrow", gettext("Tomorrow")),
             ("week", gettext("Next 7 days")),
+            ("past", gettext("Before today")),
+            ("all", gettext("All")),
         ]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        # Django's own "All" clears the parameter, which here means the default: "all" is
+        # among the lookups instead.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
+        value = self.value()
+        if value == "upcoming":
+            return queryset.filter(starts_at__gte=local_day_bounds(today)[0])
+        if value == "past":
+            return queryset.filter(starts_at__lt=local_day_bounds(today)[0])
         first, days = {
             "today": (today, 1),
             "tomorrow": (today + dt.timedelta(days=1), 1),
             "week": (today, 7),
-        }.get(self.value(), (None, 0))
+        }.get(value, (None, 0))
         if first is None:
             return queryset
         start, _ = local_day_bounds(first)
@@ -313,6 +340,14 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
+        # "Book" in the day view's free time gives the start as ISO 8601 local time.
+        starts_at = parse_datetime(initial.get("starts_at") or "")
+        if starts_at is not None:
+            initial["starts_at"] = (
+                timezone.make_aware(starts_at) if timezone.is_naive(starts_at) else starts_at
+            )
+        else:
+            initial.pop("starts_at", None)
         # Booking from a patient's page: the appointment takes place at their postcode unless
         # the receptionist says otherwise.
         if initial.get("patient") and not initial.get("postcode"):
@@ -320,6 +355,21 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             if patient is not None:
                 initial["postcode"] = patient.postcode
         return initial
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """After booking, land where the new appointment can be seen, highlighted: on the day
+        view when booked from it, else on the patient's page."""
+        if IS_POPUP_VAR in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, gettext("Booked: %(what)s.") % {"what": describe(obj)})
+        if request.GET.get("from") == "day":
+            day = timezone.localdate(obj.starts_at).isoformat()
+            query = urlencode({"date": day, "highlight": obj.pk})
+            return HttpResponseRedirect(f"{reverse('admin:day')}?{query}#appointment-{obj.pk}")
+        url = reverse("admin:patients_patient_change", args=[obj.patient_id])
+        return HttpResponseRedirect(f"{url}?{urlencode({'highlight': obj.pk})}")
 
     def get_fields(self, request, obj=None):
         if not is_editable(obj):
