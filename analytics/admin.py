@@ -4,7 +4,9 @@ figures under it. Clinic managers open it; it needs the view permission of
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from .charts import METRICS, report_lines, trend_chart
@@ -31,7 +33,7 @@ class MissedAppointmentsReportAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = MissedReportForm(request.GET or DEFAULTS)
+        form = MissedReportForm(request.GET or QueryDict(urlencode(DEFAULTS)))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -56,6 +58,12 @@ class MissedAppointmentsReportAdmin(admin.ModelAdmin):
                 name = {"from": "first_day", "to": "last_day"}.get(field, field)
                 form.add_error(name if name in form.fields else None, errors)
             return {}
+        # The boxes show the range in use, the default one included.
+        form.data = {
+            **form.data.dict(),
+            "first_day": report.first_day.isoformat(),
+            "last_day": report.last_day.isoformat(),
+        }
         metric = options["metric"]
         return {
             "report": report,

@@ -299,7 +299,13 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("Patient"), ordering="patient__name")
     def patient_label(self, appointment):
-        return describe_patient(appointment.patient)
+        patient = appointment.patient
+        # The number is kept on one line, as it is read out.
+        return format_html(
+            '{} <span class="nhs-number">({})</span>',
+            patient.name,
+            format_identifier(patient.nhs_number),
+        )
 
     @admin.display(description=gettext_lazy("Starts"), ordering="starts_at")
     def starts(self, appointment):
@@ -434,7 +440,3 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             gettext("Marked attended"),
             gettext("Not marked attended"),
         )
-
-
-def describe_patient(patient) -> str:
-    return f"{patient.name} ({format_identifier(patient.nhs_number)})"

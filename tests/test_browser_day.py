@@ -225,11 +225,20 @@ def _every_page(morning, manager: bool) -> list[str]:
         "/admin/clinicians/clinician/",
     ]
     if manager:
+        # A year of history for the chart: some missed, some attended, some cancelled.
+        clinician, department = morning["first"].clinician, morning["first"].department
+        for week in range(1, 80, 3):
+            AppointmentFactory(
+                starts_at=NOW - dt.timedelta(weeks=week),
+                clinician=clinician,
+                department=department,
+                **({"attended": True} if week % 2 else {}),
+            )
+        report = "/admin/analytics/missedappointmentsreport/?group_by=department"
         pages += [
             "/admin/analytics/missedappointmentsreport/",
-            "/admin/analytics/missedappointmentsreport/?period=week&metric=missed_rate",
+            f"{report}&period=week&metric=missed_rate&first_day=2028-06-01&last_day=2030-06-04",
             "/admin/patients/historicalpatient/",
-            "/admin/appointments/historicalappointment/",
         ]
     return pages
 
@@ -248,4 +257,8 @@ def test_no_page_scrolls_sideways(live_server, screen, morning, role):
             wide[path] = scroll_width
         if role == CLINIC_MANAGER or number < 6:
             page.screenshot(f"fit-{name}-{role.split()[-1]}-{number:02d}")
+        if path.endswith(f"{morning['first'].patient.pk}/change/") and role == RECEPTIONIST:
+            # The addresses and appointments, further down the patient's page.
+            driver.execute_script("document.querySelector('.inline-group').scrollIntoView();")
+            page.screenshot(f"fit-{name}-patient-inlines")
     assert wide == {}, f"wider than {SCREENS[name][0]} px"

@@ -71,7 +71,7 @@ def test_the_audit_trail_shows_the_nhs_number_spaced(admin_client, patient):
 def test_appointments_name_the_patient_with_the_spaced_number(admin_client, patient):
     AppointmentFactory(patient=patient)
     html = admin_client.get(reverse("admin:appointments_appointment_changelist")).content.decode()
-    assert "Siân O&#x27;Brien (943 476 5919)" in html
+    assert 'Siân O&#x27;Brien <span class="nhs-number">(943 476 5919)</span>' in html
 
 
 def test_the_csv_export_keeps_the_stored_form(admin_client, patient):
