@@ -9,6 +9,9 @@ Every 4xx response body is::
 of each field (``non_field_errors`` for the request as a whole) and is empty for other errors.
 """
 
+import datetime as dt
+import uuid
+
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -26,6 +29,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from panda_project.api.links import iso_datetime
 from panda_project.exceptions import Conflict
 
 CODES = {
@@ -98,11 +102,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's own explanation ("Only a clinic manager may …") is kept.
+        exc = exceptions.PermissionDenied(*exc.args[:1])
 
     if isinstance(exc, Conflict):
         set_rollback()
-        return Response(error_body(http.HTTP_409_CONFLICT, exc.code, exc.message), status=409)
+        body = error_body(http.HTTP_409_CONFLICT, exc.code, exc.message)
+        return Response(body | _plain(exc.extra), status=409)
     if isinstance(exc, RequestDataTooBig):
         set_rollback()
         return Response(too_large_body(), status=413)
@@ -127,6 +133,17 @@ def exception_handler(exc, context):
             error_body(exc.status_code, code, _message(exc)), exc.status_code, headers=headers
         )
     return None
+
+
+def _plain(value):
+    """A Conflict's extra keys as JSON values: ids as text, timestamps as the API writes them."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, dt.datetime):
+        return iso_datetime(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def too_large_body() -> dict:
