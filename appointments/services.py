@@ -2,13 +2,19 @@
 the API, the admin and the import all call these functions.
 
 - An appointment is booked *active*. It can be changed or cancelled only while it is active and
-  has not yet ended; it can be marked attended only while it is active and before its end.
+  has not yet ended.
+- It can be marked attended only while it is active and *due*: from the moment check-in opens
+  (the start of its day in the clinic's time zone, Europe/London, or ``PANDA_CHECK_IN_OPENS``
+  minutes before its start) up to its end. Earlier is refused (``appointment_not_due``), so that
+  one mis-click cannot make a future appointment history. An import of another system's
+  attended appointment passes the same check.
 - Once its end has passed without being attended, it is *missed* (derived, never stored).
 - A cancelled appointment is final: it can never be reinstated, attended, rescheduled or edited.
 - A clinic manager may undo a mistaken arrival until the appointment's end: it is active again.
 
 State changes are a conditional ``UPDATE … WHERE state = 'active' AND ends_at > now``, so of two
-clerks acting on one appointment at once exactly one wins, on every database.
+clerks acting on one appointment at once exactly one wins, on every database. Attending adds
+``AND starts_at < bound`` (``due_condition``), so a start moved meanwhile is seen too.
 
 No double bookings: a clinician cannot have two appointments whose times overlap, and neither can
 a patient; one that ends at 10:30 and one that starts at 10:30 only touch. Active and attended
@@ -25,8 +31,10 @@ PostgreSQL exclusion constraints back the rule for every appointment whose ``ove
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -70,6 +78,40 @@ def _refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
         _("This appointment has ended without being attended: it is missed."),
         code="appointment_missed",
     )
+
+
+def check_in_opens_at(starts_at: dt.datetime) -> dt.datetime:
+    """When an appointment starting at ``starts_at`` may first be marked attended."""
+    opens = settings.PANDA_CHECK_IN_OPENS
+    if opens == "day":
+        return _start_of_day(timezone.localdate(starts_at, timezone.get_default_timezone()))
+    return starts_at - dt.timedelta(minutes=opens)
+
+
+def due_condition(now: dt.datetime) -> Q:
+    """The SQL form of ``now >= check_in_opens_at(starts_at)``: every appointment that starts
+    before a bound is due, so the state change can test it in its conditional UPDATE."""
+    opens = settings.PANDA_CHECK_IN_OPENS
+    if opens == "day":
+        today = timezone.localdate(now, timezone.get_default_timezone())
+        return Q(starts_at__lt=_start_of_day(today + dt.timedelta(days=1)))
+    return Q(starts_at__lte=now + dt.timedelta(minutes=opens))
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    # In the clinic's zone (TIME_ZONE, Europe/London), where midnight exists once on every day:
+    # the clocks change at 01:00 and 02:00.
+    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_default_timezone())
+
+
+def _refuse_not_due(appointment: Appointment, now: dt.datetime) -> None:
+    opens_at = check_in_opens_at(appointment.starts_at)
+    if now < opens_at:
+        raise Conflict(
+            _("This appointment is not due yet: it can be marked attended from %(opens)s.")
+            % {"opens": timezone.localtime(opens_at).isoformat()},
+            code="appointment_not_due",
+        )
 
 
 def _validate_times(appointment: Appointment) -> None:
@@ -340,14 +382,19 @@ def _current(appointment: Appointment) -> Appointment:
     return Appointment.objects.get(pk=appointment.pk)
 
 
-def _transition(appointment: Appointment, now: dt.datetime | None, state: str, stamp: str):
-    """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
-    now = now or timezone.now()
+def _transition(
+    appointment: Appointment, now: dt.datetime, state: str, stamp: str, when: Q | None = None
+):
+    """Move an active, not yet ended appointment that meets ``when`` to ``state``, stamping
+    ``stamp`` with now."""
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        when or Q(), pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
-        raise _refusal(_current(appointment), now)
+        current = _current(appointment)
+        if current.status_at(now) == Status.ACTIVE:  # so it failed ``when``: not yet due
+            _refuse_not_due(current, now)
+        raise _refusal(current, now)
     appointment.refresh_from_db()
     # The conditional UPDATE sends no signals, so the audit trail is written here.
     history_record_change(appointment)
@@ -357,13 +404,15 @@ def _transition(appointment: Appointment, now: dt.datetime | None, state: str, s
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
     """Cancel an active appointment that has not yet ended. A cancellation is final."""
-    return _transition(appointment, now, State.CANCELLED, "cancelled_at")
+    return _transition(appointment, now or timezone.now(), State.CANCELLED, "cancelled_at")
 
 
 @transaction.atomic
 def appointment_attend(*, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
-    """Mark an active appointment attended, before its end; after the end it is missed."""
-    return _transition(appointment, now, State.ATTENDED, "attended_at")
+    """Mark an active appointment attended once it is due (``check_in_opens_at``) and before its
+    end; earlier is ``appointment_not_due``, after the end it is missed."""
+    now = now or timezone.now()
+    return _transition(appointment, now, State.ATTENDED, "attended_at", when=due_condition(now))
 
 
 @transaction.atomic
@@ -445,7 +494,8 @@ def appointment_record_prepare(
 
     The exchange format has no attendance or cancellation time, so an imported attended or
     cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
-    stored active, and must have ended; an ``attended`` one must have started.
+    stored active, and must have ended; an ``attended`` one must be due, as ``appointment_attend``
+    requires.
     """
     now = now or timezone.now()
     appointment = Appointment(
@@ -463,11 +513,8 @@ def appointment_record_prepare(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",
         )
-    if status == Status.ATTENDED and appointment.starts_at > now:
-        raise Conflict(
-            _("An attended appointment must have started; this one starts in the future."),
-            code="attended_in_future",
-        )
+    if status == Status.ATTENDED:
+        _refuse_not_due(appointment, now)
     if status == Status.ATTENDED:
         appointment.state, appointment.attended_at = State.ATTENDED, min(now, appointment.starts_at)
     elif status == Status.CANCELLED:

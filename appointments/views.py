@@ -186,8 +186,10 @@ class AppointmentViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="Mark an appointment attended",
-        description="Allowed while the appointment is active and before its end; after its end "
-        "it is missed. " + STATE_CHANGE,
+        description="Allowed while the appointment is active and due: from the start of its day "
+        "in Europe/London (or `PANDA_CHECK_IN_OPENS` minutes before its start) up to its end. "
+        "Earlier is refused with 409 (`appointment_not_due`); after its end it is missed. "
+        + STATE_CHANGE,
         request=None,
         responses={200: AppointmentSerializer, **errors(404, 409)},
     )

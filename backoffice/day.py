@@ -32,7 +32,6 @@ from panda_project.exceptions import Conflict
 from patients.identifiers import format_identifier
 
 from .models import DayViewChoice
-from .roles import CLINIC_MANAGER, has_role
 
 # Free time is shown between these local times, in stretches of at least SHORTEST_GAP.
 CLINIC_OPENS, CLINIC_CLOSES = dt.time(8, 0), dt.time(18, 0)
@@ -155,13 +154,14 @@ def entry_status(appointment: Appointment, now: dt.datetime) -> str:
     return "overdue" if appointment.starts_at <= now else "booked"
 
 
-def entry_actions(appointment: Appointment, now: dt.datetime, can_change: bool, manager: bool):
+def entry_actions(appointment: Appointment, now: dt.datetime, can_change: bool, may_undo: bool):
     """What the buttons offer now; the services still decide when one is pressed."""
     if not can_change or appointment.ends_at <= now:
         return ()
     if appointment.state == State.ACTIVE:
-        return ("attend", "cancel")
-    if appointment.state == State.ATTENDED and manager:
+        due = services.check_in_opens_at(appointment.starts_at) <= now
+        return ("attend", "cancel") if due else ("cancel",)
+    if appointment.state == State.ATTENDED and may_undo:
         return ("undo-attend",)
     return ()
 
@@ -195,7 +195,7 @@ def free_time(busy, day: dt.date, now: dt.datetime) -> list[tuple[dt.datetime, d
     return gaps
 
 
-def day_columns(appointments, day, now, *, scope, can_change, can_book, manager) -> list[Column]:
+def day_columns(appointments, day, now, *, scope, can_change, can_book, may_undo) -> list[Column]:
     """A column per clinician (by name): their appointments and, where one can book, free time."""
     columns: dict[int, Column] = {}
     departments: dict[int, Counter] = {}
@@ -209,7 +209,7 @@ def day_columns(appointments, day, now, *, scope, can_change, can_book, manager)
                 appointment.ends_at,
                 appointment,
                 entry_status(appointment, now),
-                entry_actions(appointment, now, can_change, manager),
+                entry_actions(appointment, now, can_change, may_undo),
             )
         )
         departments.setdefault(appointment.clinician_id, Counter())[appointment.department] += 1
@@ -288,7 +288,7 @@ def day_view(admin_site, request):
         scope=scope,
         can_change=request.user.has_perm("appointments.change_appointment"),
         can_book=request.user.has_perm("appointments.add_appointment"),
-        manager=has_role(request.user, CLINIC_MANAGER),
+        may_undo=request.user.has_perm(services.UNDO_ATTEND_PERMISSION),
     )
     context.update(
         day=day,
@@ -319,9 +319,8 @@ def _run(action: str, appointment: Appointment, request) -> None:
     elif action == "cancel":
         services.appointment_cancel(appointment=appointment)
     else:
-        reason = (request.POST.get("reason") or request.htmx.prompt or "").strip()
-        if not reason:
-            raise ValidationError(gettext("Say why the arrival is undone."))
+        # The reason comes from the form without JavaScript, from htmx's prompt with it.
+        reason = request.POST.get("reason") or request.htmx.prompt or ""
         services.appointment_undo_attend(appointment=appointment, user=request.user, reason=reason)
 
 
@@ -337,7 +336,7 @@ def day_action(admin_site, request, pk: uuid.UUID, action: str):
     confirmation (cancel) or the reason form (undo an arrival) for browsers without JavaScript."""
     if action not in ACTIONS or not request.user.has_perm("appointments.change_appointment"):
         raise PermissionDenied
-    if action == "undo-attend" and not has_role(request.user, CLINIC_MANAGER):
+    if action == "undo-attend" and not request.user.has_perm(services.UNDO_ATTEND_PERMISSION):
         raise PermissionDenied
     appointment = get_object_or_404(Appointment.objects.select_related("patient"), pk=pk)
     next_url = _next_url(request, appointment)

@@ -71,10 +71,3 @@ def roles_ensure() -> list[Group]:
 def roles_ensure_after_migrate(using="default", **kwargs):
     if using == "default":
         roles_ensure()
-
-
-def has_role(user, role: str) -> bool:
-    """Whether ``user`` acts in ``role``: a member of its group, or a superuser."""
-    if not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=role).exists()

@@ -53,7 +53,7 @@ def test_changes_through_the_api_with_a_token_record_the_user_too(api, settings)
 
 
 def test_appointment_state_changes_through_the_api_are_recorded(api):
-    appointment = AppointmentFactory()
+    appointment = AppointmentFactory(in_progress=True)
     assert api.post(f"/api/v1/appointments/{appointment.pk}/attend/").status_code == 200
     records = list(Appointment.history.filter(id=appointment.pk).order_by("history_date"))
     assert [(r.history_type, r.state) for r in records] == [("+", "active"), ("~", "attended")]

@@ -119,6 +119,21 @@ def test_only_what_can_be_done_now_is_offered(receptionist, morning):
     assert buttons(morning["arrived"]) == []
 
 
+def test_arrived_is_offered_once_check_in_opens_and_the_service_refuses_it_before(
+    receptionist, morning
+):
+    tomorrow = AppointmentFactory(starts_at=at(9, day=5), clinician=morning["later"].clinician)
+    html = receptionist.get(DAY_URL, {"date": "2030-06-05"}).content.decode()
+    row = re.search(rf'id="appointment-{tomorrow.pk}".*?</li>', html, re.S).group(0)
+    assert re.findall(r'class="day-button day-(\w+)"', row) == ["cancel"]
+    response = receptionist.post(action_url(tomorrow, "attend"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{tomorrow.patient.name}, 09:00: This appointment is not due yet: it can be marked "
+        "attended from 2030-06-05T00:00:00+01:00."
+    ]
+    assert Appointment.objects.get(pk=tomorrow.pk).state == State.ACTIVE
+
+
 def test_a_clinic_manager_is_offered_undo_arrival_until_the_appointment_ends(manager, morning):
     html = manager.get(DAY_URL).content.decode()
     row = re.search(rf'id="appointment-{morning["arrived"].pk}".*?</li>', html, re.S).group(0)
@@ -244,10 +259,10 @@ def test_the_query_count_does_not_grow_with_the_number_of_appointments(
             )
 
     book(2, 11)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         receptionist.get(DAY_URL)
     book(6, 13)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = receptionist.get(DAY_URL)
     assert response.context["figures"]["booked"] == 8
 
@@ -330,3 +345,38 @@ def test_who_may_do_what(client, clock, morning):
 def test_the_day_is_linked_from_every_admin_page(receptionist, morning):
     html = receptionist.get("/admin/").content.decode()
     assert f'<a href="{DAY_URL}" id="nav-day">The day</a>' in html
+
+
+def test_a_clinic_manager_undoes_an_arrival_with_a_reason_kept_in_the_audit_trail(manager, morning):
+    appointment = morning["arrived"]
+    page = manager.get(action_url(appointment, "undo-attend"), {"next": DAY_URL})
+    assert "Why is this arrival undone?" in page.content.decode()
+    assert Appointment.objects.get(pk=appointment.pk).state == State.ATTENDED
+    response = manager.post(
+        action_url(appointment, "undo-attend"),
+        {"reason": "Wrong patient", "next": DAY_URL},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Arrival undone: Grace Hopper, 09:45."
+    ]
+    appointment.refresh_from_db()
+    assert appointment.state == State.ACTIVE and appointment.attended_at is None
+    record = appointment.history.order_by("-history_id").first()
+    assert (record.history_user.username, record.history_change_reason) == (
+        "max",
+        "undo arrival: Wrong patient",
+    )
+
+
+def test_undoing_an_arrival_without_a_reason_is_refused_in_the_services_words(manager, morning):
+    response = manager.post(action_url(morning["arrived"], "undo-attend"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Grace Hopper, 09:45: Say why the arrival is undone."
+    ]
+    # With JavaScript, the reason comes from htmx's prompt.
+    manager.post(
+        action_url(morning["arrived"], "undo-attend"),
+        headers={"HX-Request": "true", "HX-Prompt": "Came to the wrong clinic"},
+    )
+    assert Appointment.objects.get(pk=morning["arrived"].pk).state == State.ACTIVE

@@ -247,6 +247,21 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
 
+
+def env_check_in_opens(name: str) -> str | int:
+    """When an appointment may first be marked attended: ``day`` (from the start of its day in
+    TIME_ZONE) or a number of minutes before its start."""
+    value = os.environ.get(name, "").strip().lower() or "day"
+    if value == "day":
+        return value
+    if value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(f"{name} must be day or a number of minutes, not {value!r}.")
+
+
+# Attendance opens at the start of the appointment's day, or this many minutes before its start.
+PANDA_CHECK_IN_OPENS = env_check_in_opens("PANDA_CHECK_IN_OPENS")
+
 # Security (see the README's "Security" section).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
 PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
