@@ -375,7 +375,8 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             query = urlencode({"date": day, "highlight": obj.pk})
             return HttpResponseRedirect(f"{reverse('admin:day')}?{query}#appointment-{obj.pk}")
         url = reverse("admin:patients_patient_change", args=[obj.patient_id])
-        return HttpResponseRedirect(f"{url}?{urlencode({'highlight': obj.pk})}")
+        query = urlencode({"highlight": obj.pk})
+        return HttpResponseRedirect(f"{url}?{query}#appointments-group")
 
     def get_fields(self, request, obj=None):
         if not is_editable(obj):

@@ -262,3 +262,60 @@ def test_no_page_scrolls_sideways(live_server, screen, morning, role):
             driver.execute_script("document.querySelector('.inline-group').scrollIntoView();")
             page.screenshot(f"fit-{name}-patient-inlines")
     assert wide == {}, f"wider than {SCREENS[name][0]} px"
+
+
+def test_a_clinic_manager_undoes_a_mistaken_arrival(live_server, screen, morning):
+    driver, name = screen
+    appointment_attend(appointment=morning["first"])
+    staff_create(username="max", password=PASSWORD, role=CLINIC_MANAGER)
+    page = DayPage(driver, live_server.url)
+    page.log_in("max")
+    page.open("/admin/day/")
+    assert page.status(morning["first"]) == "arrived"
+    page.screenshot(f"undo-{name}-1-arrived")
+    page.press(morning["first"], "undo")
+    prompt = driver.switch_to.alert
+    assert prompt.text == "Why is Siân O'Brien’s arrival undone?"
+    prompt.send_keys("Marked the wrong Siân")
+    prompt.accept()
+    page.wait_for(lambda: page.status(morning["first"]) == "overdue")
+    assert page.find("#day-messages").text == "Arrival undone: Siân O'Brien, 10:00."
+    page.screenshot(f"undo-{name}-2-undone")
+    record = morning["first"].history.order_by("-history_id").first()
+    assert (record.history_user.username, record.history_change_reason) == (
+        "max",
+        "undo arrival: Marked the wrong Siân",
+    )
+
+
+def test_a_booking_into_a_clash_is_refused_with_the_services_message(live_server, screen, morning):
+    driver, name = screen
+    PatientFactory(name="Ada Byron", nhs_number="4857773456")
+    staff_create(username="rita", password=PASSWORD, role=RECEPTIONIST)
+    page = DayPage(driver, live_server.url)
+    page.log_in("rita")
+    page.open("/admin/day/")
+    page.find(".day-gap .day-book").click()
+    # Opened from the free time after the 10:05: clinician, department and start filled in,
+    # and the patient search open.
+    assert page.find("#id_starts_at_1").get_attribute("value") == "10:35:00"
+    assert page.find("#id_duration").get_attribute("value") == "30m"
+    page.type(".select2-search__field", "Byron")
+    page.wait_for(
+        lambda: (
+            page.find(".select2-results__option--highlighted").text == "Ada Byron (485 777 3456)"
+        )
+    )
+    page.find(".select2-search__field").send_keys("\n")
+    page.type("#id_starts_at_1", "10:00")
+    page.type("#id_postcode", "CF10 1AA")
+    page.screenshot(f"clash-{name}-1-booking")
+    page.find("input[name=_save]").click()
+    refusal = page.find(".errorlist.nonfield").text
+    waiting = morning["waiting"]
+    assert refusal == (
+        f"The clinician already has an appointment at this time: {waiting.pk}, "
+        "from Tue 4 Jun 2030 09:50 to 10:20 BST."
+    )
+    page.screenshot(f"clash-{name}-2-refused")
+    assert not morning["first"].clinician.appointments.filter(patient__name="Ada Byron").exists()

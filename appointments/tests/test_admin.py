@@ -231,7 +231,7 @@ def test_after_booking_the_patients_page_shows_the_new_appointment_highlighted(a
     response = admin_client.post(ADD, booking(patient, clinician, department, day))
     appointment = Appointment.objects.get()
     patient_page = reverse("admin:patients_patient_change", args=[patient.pk])
-    assert response["Location"] == f"{patient_page}?highlight={appointment.pk}"
+    assert response["Location"] == (f"{patient_page}?highlight={appointment.pk}#appointments-group")
     page = admin_client.get(response["Location"])
     assert f'#appointments-group tr:has(a[href*="{appointment.pk}"])' in page.content.decode()
     assert [str(m) for m in page.context["messages"]] == [f"Booked: {describe(appointment)}."]

@@ -1,12 +1,15 @@
 // The booking form opened without a patient: open the patient search, ready to type in.
-window.addEventListener("load", function () {
+// A jQuery ready handler, added after the admin's autocomplete.js added its own (which makes
+// the select2 box), so it runs after it: jQuery runs ready handlers in order.
+(function () {
     "use strict";
-    var select = document.getElementById("id_patient");
-    if (!select || select.value || !window.django || !window.django.jQuery) {
+    if (!window.django || !window.django.jQuery) {
         return;
     }
-    var $select = window.django.jQuery(select);
-    if ($select.data("select2")) {
-        $select.select2("open");
-    }
-});
+    window.django.jQuery(function ($) {
+        var $select = $("#id_patient");
+        if ($select.length && !$select.val() && $select.data("select2")) {
+            $select.select2("open");
+        }
+    });
+})();
