@@ -24,7 +24,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from appointments import services
 from appointments.durations import format_duration
-from appointments.models import Appointment, State
+from appointments.models import Appointment, State, has_ended
 from appointments.selectors import local_day_bounds
 from clinicians.models import Clinician, Department
 from organisations.models import Site
@@ -149,14 +149,14 @@ def entry_status(appointment: Appointment, now: dt.datetime) -> str:
         return "cancelled"
     if appointment.state == State.ATTENDED:
         return "arrived"
-    if appointment.ends_at <= now:
+    if has_ended(appointment.ends_at, now):
         return "missed"
     return "overdue" if appointment.starts_at <= now else "booked"
 
 
 def entry_actions(appointment: Appointment, now: dt.datetime, can_change: bool, may_undo: bool):
     """What the buttons offer now; the services still decide when one is pressed."""
-    if not can_change or appointment.ends_at <= now:
+    if not can_change or has_ended(appointment.ends_at, now):
         return ()
     if appointment.state == State.ACTIVE:
         due = services.check_in_opens_at(appointment.starts_at) <= now

@@ -148,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English (British) is the default; Welsh and French are shipped too (locale/, see the README).
+# English (British) is the default; Welsh and French are shipped too (docs/localisation.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -262,7 +262,7 @@ def env_check_in_opens(name: str) -> str | int:
 # Attendance opens at the start of the appointment's day, or this many minutes before its start.
 PANDA_CHECK_IN_OPENS = env_check_in_opens("PANDA_CHECK_IN_OPENS")
 
-# Security (see the README's "Security" section).
+# Security (see docs/security.md).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
 PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
 if PANDA_API_AUTH not in ("none", "token"):
