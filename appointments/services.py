@@ -441,7 +441,8 @@ def appointment_record_prepare(
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Validate an appointment from another system, in any status, as the import records it:
-    the unsaved appointment, or ValidationError / Conflict. Nothing is written.
+    the unsaved appointment, or ValidationError / Conflict. Nothing is written. It is not held
+    to the no-double-booking rule (its ``overlap`` is ``imported``).
 
     The exchange format has no attendance or cancellation time, so an imported attended or
     cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
@@ -458,6 +459,8 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
+    # History is kept as it came: overlaps are reported by the import, not refused.
+    appointment.overlap = Overlap.IMPORTED
     if status == Status.MISSED and appointment.ends_at > now:
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),

@@ -3,13 +3,17 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from appointments.models import Appointment, State
+from appointments.models import Appointment, Overlap, State
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from patients.tests.factories import PatientFactory
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
-    """An active appointment tomorrow. ``ended=True`` puts it in the past (so it is missed)."""
+    """An active appointment tomorrow. ``ended=True`` puts it in the past (so it is missed).
+
+    Rows are written as they are, as the import writes history: ``overlap`` is ``imported``, so
+    PostgreSQL's exclusion constraints let tests build overlapping data. A test of the
+    constraints asks for ``overlap=Overlap.CHECKED``."""
 
     class Meta:
         model = Appointment
@@ -33,3 +37,4 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     clinician = factory.SubFactory(ClinicianFactory)
     department = factory.SubFactory(DepartmentFactory)
     postcode = factory.Faker("postcode", locale="en_GB")
+    overlap = Overlap.IMPORTED
