@@ -220,7 +220,7 @@ def _figures_sql(group_by: str, bounds, now, filters: Q) -> tuple[str, list]:
 def _without_jit():
     """On PostgreSQL, no JIT compilation for this transaction. The planner overestimates the
     rows of a join on ranges, so with weeks or days it compiles the plan, which then takes
-    seconds: several times the query itself (measured in the README). Elsewhere, nothing."""
+    seconds: several times the query itself (measured in docs/analytics.md). Elsewhere, nothing."""
     if connection.vendor != "postgresql":
         yield
         return

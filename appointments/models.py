@@ -42,9 +42,30 @@ class Status(models.TextChoices):
     MISSED = "missed", "Missed: still active when it ended, so the patient did not attend"
 
 
+# "Ended" has one definition, and every form of "missed" (SQL filters, the SQL status column, the
+# Python status, the services' guards) derives from it: an appointment has ended from the very
+# instant of its end on. An active appointment that has ended is missed. The boundary is pinned at
+# that instant by appointments/tests/test_missed_boundary.py for every use.
+
+
+def has_ended(ends_at: dt.datetime, now: dt.datetime) -> bool:
+    """In Python: has an appointment ending at ``ends_at`` ended at ``now``?"""
+    return ends_at <= now
+
+
+def ended_condition(now: dt.datetime) -> Q:
+    """In SQL, the same test as ``has_ended``."""
+    return Q(ends_at__lte=now)
+
+
+def running_condition(now: dt.datetime) -> Q:
+    """In SQL, not ``has_ended``: its own comparison, so that an index on ends_at serves it."""
+    return Q(ends_at__gt=now)
+
+
 def missed_condition(now: dt.datetime | None = None) -> Q:
     """The SQL condition for "missed": still active when it ended."""
-    return Q(state=State.ACTIVE, ends_at__lte=now or timezone.now())
+    return Q(state=State.ACTIVE) & ended_condition(now or timezone.now())
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -58,17 +79,13 @@ class AppointmentQuerySet(models.QuerySet):
         if status == Status.MISSED:
             return self.missed(now)
         if status == Status.ACTIVE:
-            return self.filter(state=State.ACTIVE, ends_at__gt=now)
+            return self.filter(Q(state=State.ACTIVE) & running_condition(now))
         return self.filter(state=status)
 
     def annotate_status(self, now: dt.datetime | None = None):
         return self.annotate(
             status_value=Case(
-                When(
-                    state=State.ACTIVE,
-                    ends_at__lte=now or timezone.now(),
-                    then=Value(Status.MISSED),
-                ),
+                When(missed_condition(now), then=Value(Status.MISSED)),
                 default="state",
                 output_field=models.CharField(),
             )
@@ -212,7 +229,7 @@ class Appointment(models.Model):
         return f"Appointment {when} ({self.state})"
 
     def status_at(self, now: dt.datetime) -> str:
-        if self.state == State.ACTIVE and self.ends_at <= now:
+        if self.state == State.ACTIVE and has_ended(self.ends_at, now):
             return Status.MISSED
         return self.state
 

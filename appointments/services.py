@@ -42,7 +42,15 @@ from panda_project.validators import reject_control_characters
 from patients.models import Patient
 
 from .durations import MAX_DURATION, validate_duration
-from .models import OCCUPYING_STATES, Appointment, Overlap, State, Status
+from .models import (
+    OCCUPYING_STATES,
+    Appointment,
+    Overlap,
+    State,
+    Status,
+    has_ended,
+    running_condition,
+)
 
 EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
 # Appointments are kept within years that every supported database and time zone can represent.
@@ -120,7 +128,7 @@ def _validate(appointment: Appointment) -> None:
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
-    if appointment.ends_at <= now:
+    if has_ended(appointment.ends_at, now):
         raise ValidationError(
             {
                 "starts_at": ValidationError(
@@ -328,7 +336,7 @@ def appointment_update(
     appointment.updated_at = now
     with _overlaps_refused(appointment):
         updated = Appointment.objects.filter(
-            pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+            running_condition(now), pk=appointment.pk, state=State.ACTIVE
         ).update(ends_at=appointment.ends_at, updated_at=now, overlap=appointment.overlap, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -344,7 +352,7 @@ def _transition(appointment: Appointment, now: dt.datetime | None, state: str, s
     """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
     now = now or timezone.now()
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ACTIVE, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
         raise _refusal(_current(appointment), now)
@@ -381,7 +389,7 @@ def appointment_undo_attend(
         raise PermissionDenied(_("Only a clinic manager may undo an arrival."))
     reason = _undo_reason(reason)
     updated = Appointment.objects.filter(
-        pk=appointment.pk, state=State.ATTENDED, ends_at__gt=now
+        running_condition(now), pk=appointment.pk, state=State.ATTENDED
     ).update(state=State.ACTIVE, attended_at=None, updated_at=now)
     if not updated:
         raise _undo_refusal(_current(appointment), now)
@@ -461,7 +469,7 @@ def appointment_record_prepare(
     _validate(appointment)
     # History is kept as it came: overlaps are reported by the import, not refused.
     appointment.overlap = Overlap.IMPORTED
-    if status == Status.MISSED and appointment.ends_at > now:
+    if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",

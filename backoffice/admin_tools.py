@@ -39,7 +39,7 @@ _TIME_ZONES_KNOWN: dict[str, bool] = {}
 def database_knows_time_zones(alias: str = "default") -> bool:
     """Whether the database can convert to the clinic's zone, which grouping by local date (the
     admin's date drill-down) needs. MariaDB and MySQL can only once their time zone tables are
-    loaded (`mariadb-tzinfo-to-sql`, see the README); the others always can."""
+    loaded (`mariadb-tzinfo-to-sql`, see docs/backoffice.md); the others always can."""
     if alias in _TIME_ZONES_KNOWN:
         return _TIME_ZONES_KNOWN[alias]
     connection = connections[alias]

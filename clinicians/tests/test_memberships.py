@@ -4,8 +4,8 @@ departments' organisations and deletion."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import IntegrityError
-from django.utils import timezone
 
 from appointments.tests.factories import AppointmentFactory
 from clinicians.models import Membership
@@ -15,7 +15,9 @@ from panda_project.testing import assert_error
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# A fixed day, so that a run crossing midnight cannot change what is current.
+TODAY = dt.date(2026, 6, 15)
+at_noon_today = time_machine.travel(dt.datetime(2026, 6, 15, 11, 0, tzinfo=dt.UTC), tick=False)
 
 
 def memberships_url(clinician) -> str:
@@ -44,6 +46,7 @@ def test_a_registration_number_is_normalised_optional_and_unique(api):
     assert api.get("/api/v1/clinicians/", {"registration_number": "pa12345"}).json()["count"] == 1
 
 
+@at_noon_today
 def test_a_clinician_works_at_places_over_time_and_the_history_stays(api):
     clinician = ClinicianFactory()
     trust = OrganisationFactory()
@@ -68,6 +71,7 @@ def test_a_clinician_works_at_places_over_time_and_the_history_stays(api):
     assert Membership.objects.filter(clinician=clinician).count() == 2
 
 
+@at_noon_today
 def test_clinicians_are_filtered_by_where_they_work_today(api):
     site = SiteFactory()
     here, left, elsewhere = ClinicianFactory(), ClinicianFactory(), ClinicianFactory()

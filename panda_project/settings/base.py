@@ -145,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# English (British) is the default; Welsh and French are shipped too (locale/, see the README).
+# English (British) is the default; Welsh and French are shipped too (docs/localisation.md).
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -244,7 +244,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
 
-# Security (see the README's "Security" section).
+# Security (see docs/security.md).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.
 PANDA_API_AUTH = os.environ.get("PANDA_API_AUTH", "none").strip().lower()
 if PANDA_API_AUTH not in ("none", "token"):

@@ -84,6 +84,7 @@ def test_an_unreachable_service_fails_the_audit(tmp_path):
     assert result.returncode != 0
 
 
+@pytest.mark.slow  # it asks the real advisory service, which may take up to the 120 s timeout
 def test_a_known_vulnerable_pin_fails_the_audit_with_the_default_service(tmp_path):
     # Whether PyPI's advisories answer (then pip-audit finds it) or not (then the offline
     # snapshot does), Django 3.2's path traversal fails the audit.
