@@ -404,17 +404,19 @@ def appointment_undo_attend(
 def _undo_reason(reason) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
-        message, code = _("Say why the arrival is undone."), "required"
+        error = ValidationError(_("Say why the arrival is undone."), code="required")
     elif len(text) > REASON_MAX_LENGTH:
-        message = _("Keep the reason to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH}
-        code = "max_length"
+        error = ValidationError(
+            _("Keep the reason to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH},
+            code="max_length",
+        )
     else:
         try:
             reject_control_characters(text)
-        except ValidationError as error:
-            raise ValidationError({"reason": error.error_list}) from None
+        except ValidationError as refusal:
+            raise ValidationError({"reason": refusal.error_list}) from None
         return text
-    raise ValidationError({"reason": ValidationError(message, code=code)})
+    raise ValidationError({"reason": error})
 
 
 def _undo_refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
