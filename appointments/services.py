@@ -58,7 +58,7 @@ EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
 UNDO_ATTEND_PERMISSION = "appointments.undo_attend"
 BOOK_OVERLAP_PERMISSION = "appointments.book_overlap"
-# The audit trail's change reason holds at most 100 characters, its prefix included.
+# The audit trail's change reason holds at most 100 characters: "api; undo arrival: " and this.
 REASON_MAX_LENGTH = 80
 # PostgreSQL's exclusion constraints (migration 0008), by the party they protect.
 OVERLAP_CONSTRAINTS = {
@@ -243,6 +243,7 @@ def _refuse_clashes(appointment: Appointment, allow_overlap: bool) -> None:
             raise double_booking(party, refused[0])
         overbooked = True
     appointment.overlap = Overlap.OVERBOOKED if overbooked else Overlap.CHECKED
+    appointment.__dict__.pop("_change_reason", None)
     if overbooked:
         why = "overlap allowed" if allow_overlap else "department allows overbooking"
         appointment._change_reason = "; ".join(filter(None, (current_channel(), why)))
@@ -396,8 +397,13 @@ def appointment_undo_attend(
     appointment.refresh_from_db()
     if user is not None:
         appointment._history_user = user
-    appointment._change_reason = f"undo arrival: {reason}"
+    appointment._change_reason = "; ".join(
+        filter(None, (current_channel(), f"undo arrival: {reason}"))
+    )
     history_record_change(appointment)
+    # Only this change is the undoing: what happens to the object next is recorded afresh.
+    appointment.__dict__.pop("_change_reason")
+    appointment.__dict__.pop("_history_user", None)
     return appointment
 
 
