@@ -173,15 +173,21 @@ def appointment_create(
         appointment.id = id
     _validate(appointment)
     _refuse_ended(appointment, now)
+    if id is not None:  # a second send of one booking is a duplicate first, not a clash
+        _refuse_taken_id(appointment)
     _refuse_clashes(appointment, allow_overlap)
     with _overlaps_refused(appointment):
         _insert(appointment)
     return appointment
 
 
-def _insert(appointment: Appointment) -> None:
+def _refuse_taken_id(appointment: Appointment) -> None:
     if Appointment.objects.filter(pk=appointment.pk).exists():
         raise Conflict(_("An appointment with this id already exists."), code="appointment_exists")
+
+
+def _insert(appointment: Appointment) -> None:
+    _refuse_taken_id(appointment)
     appointment.save(force_insert=True)
 
 

@@ -112,6 +112,12 @@ class TestTheRule:
             )
         assert error.value.code == "patient_double_booked"
 
+    def test_the_same_booking_sent_again_is_a_duplicate_not_a_clash(self, existing):
+        again = {"patient": existing.patient, "clinician": existing.clinician, "id": existing.pk}
+        assert refusal(existing, starts_at=TEN, department=existing.department, **again) == (
+            "appointment_exists"
+        )
+
     def test_nothing_is_stored_when_refused(self, existing):
         refusal(existing, starts_at=TEN, clinician=existing.clinician)
         assert Appointment.objects.count() == 1
