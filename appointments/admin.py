@@ -38,6 +38,7 @@ from .durations import format_duration, parse_duration_text
 from .models import Appointment, Status
 from .selectors import local_day_bounds
 from .services import (
+    BOOK_OVERLAP_PERMISSION,
     appointment_attend,
     appointment_cancel,
     appointment_create,
@@ -111,16 +112,29 @@ class AppointmentForm(ServiceModelForm):
     service_fields = FORM_FIELDS
     starts_at = _starts_at_field()
     duration = DurationTextField()
+    # Shown to clinic managers only (AppointmentAdmin.get_fields); the service refuses it from
+    # anyone else, should it be posted anyway.
+    allow_overlap = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Book over a clash"),
+        help_text=gettext_lazy(
+            "Book it even though it overlaps another appointment of the clinician or the patient."
+        ),
+    )
+    user = None  # the user saving the form, set by AppointmentAdmin.get_form
 
     class Meta:
         model = Appointment
         fields = FORM_FIELDS
 
+    def _overlap(self) -> dict:
+        return {"allow_overlap": self.cleaned_data.get("allow_overlap", False), "user": self.user}
+
     def create(self, data):
-        return appointment_create(**data)
+        return appointment_create(**data, **self._overlap())
 
     def update(self, instance, data):
-        return appointment_update(appointment=instance, **data)
+        return appointment_update(appointment=instance, **data, **self._overlap())
 
 
 class AppointmentInlineForm(OwnedServiceModelForm):
@@ -382,6 +396,8 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         if not is_editable(obj):
             return READ_ONLY_FIELDS
         fields = list(FORM_FIELDS)
+        if request.user.has_perm(BOOK_OVERLAP_PERMISSION):
+            fields += ["allow_overlap"]
         if obj is not None:
             fields += ["status_label"]
         return fields
@@ -395,7 +411,9 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not is_editable(obj):
             kwargs["form"] = forms.ModelForm  # no fields at all: nothing posted can change it
-        return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

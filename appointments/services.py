@@ -66,7 +66,7 @@ EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
 UNDO_ATTEND_PERMISSION = "appointments.undo_attend"
 BOOK_OVERLAP_PERMISSION = "appointments.book_overlap"
-# The audit trail's change reason holds at most 100 characters, its prefix included.
+# The audit trail's change reason holds at most 100 characters: "api; undo arrival: " and this.
 REASON_MAX_LENGTH = 80
 # PostgreSQL's exclusion constraints (migration 0008), by the party they protect.
 OVERLAP_CONSTRAINTS = {
@@ -215,15 +215,21 @@ def appointment_create(
         appointment.id = id
     _validate(appointment)
     _refuse_ended(appointment, now)
+    if id is not None:  # a second send of one booking is a duplicate first, not a clash
+        _refuse_taken_id(appointment)
     _refuse_clashes(appointment, allow_overlap)
     with _overlaps_refused(appointment):
         _insert(appointment)
     return appointment
 
 
-def _insert(appointment: Appointment) -> None:
+def _refuse_taken_id(appointment: Appointment) -> None:
     if Appointment.objects.filter(pk=appointment.pk).exists():
         raise Conflict(_("An appointment with this id already exists."), code="appointment_exists")
+
+
+def _insert(appointment: Appointment) -> None:
+    _refuse_taken_id(appointment)
     appointment.save(force_insert=True)
 
 
@@ -285,6 +291,7 @@ def _refuse_clashes(appointment: Appointment, allow_overlap: bool) -> None:
             raise double_booking(party, refused[0])
         overbooked = True
     appointment.overlap = Overlap.OVERBOOKED if overbooked else Overlap.CHECKED
+    appointment.__dict__.pop("_change_reason", None)
     if overbooked:
         why = "overlap allowed" if allow_overlap else "department allows overbooking"
         appointment._change_reason = "; ".join(filter(None, (current_channel(), why)))
@@ -445,25 +452,32 @@ def appointment_undo_attend(
     appointment.refresh_from_db()
     if user is not None:
         appointment._history_user = user
-    appointment._change_reason = f"undo arrival: {reason}"
+    appointment._change_reason = "; ".join(
+        filter(None, (current_channel(), f"undo arrival: {reason}"))
+    )
     history_record_change(appointment)
+    # Only this change is the undoing: what happens to the object next is recorded afresh.
+    appointment.__dict__.pop("_change_reason")
+    appointment.__dict__.pop("_history_user", None)
     return appointment
 
 
 def _undo_reason(reason) -> str:
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
-        message, code = _("Say why the arrival is undone."), "required"
+        error = ValidationError(_("Say why the arrival is undone."), code="required")
     elif len(text) > REASON_MAX_LENGTH:
-        message = _("Keep the reason to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH}
-        code = "max_length"
+        error = ValidationError(
+            _("Keep the reason to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH},
+            code="max_length",
+        )
     else:
         try:
             reject_control_characters(text)
-        except ValidationError as error:
-            raise ValidationError({"reason": error.error_list}) from None
+        except ValidationError as refusal:
+            raise ValidationError({"reason": refusal.error_list}) from None
         return text
-    raise ValidationError({"reason": ValidationError(message, code=code)})
+    raise ValidationError({"reason": error})
 
 
 def _undo_refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
@@ -498,7 +512,8 @@ def appointment_record_prepare(
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Validate an appointment from another system, in any status, as the import records it:
-    the unsaved appointment, or ValidationError / Conflict. Nothing is written.
+    the unsaved appointment, or ValidationError / Conflict. Nothing is written. It is not held
+    to the no-double-booking rule (its ``overlap`` is ``imported``).
 
     The exchange format has no attendance or cancellation time, so an imported attended or
     cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
@@ -516,6 +531,8 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
+    # History is kept as it came: overlaps are reported by the import, not refused.
+    appointment.overlap = Overlap.IMPORTED
     if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),

@@ -116,7 +116,7 @@ class TestAPI:
         assert response.status_code == 200, response.json()
         assert (response.json()["status"], response.json()["attended_at"]) == ("active", None)
         latest = Appointment.history.filter(id=appointment.pk).latest()
-        assert latest.history_change_reason == "undo arrival: Marked the wrong patient"
+        assert latest.history_change_reason == "api; undo arrival: Marked the wrong patient"
 
     @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "  "}, {"reason": 5}])
     def test_a_reason_is_required(self, api, body):
@@ -157,7 +157,9 @@ class TestAPI:
 
         def test_a_manager_may_and_is_the_audit_trails_user(self, api, manager):
             appointment = attended_now()
-            response = self.as_user(api, manager).post(url(appointment), {"reason": "Twin"})
+            reason = "x" * 80  # the longest, which the audit trail holds whole
+            response = self.as_user(api, manager).post(url(appointment), {"reason": reason})
             assert response.status_code == 200, response.json()
             latest = Appointment.history.filter(id=appointment.pk).latest()
             assert (latest.history_user, latest.state) == (manager, State.ACTIVE)
+            assert latest.history_change_reason == f"api; undo arrival: {reason}"
