@@ -1,8 +1,11 @@
 """No double bookings: a clinician's or a patient's occupying appointments may not overlap."""
 
 import datetime as dt
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from rest_framework.authtoken.models import Token
@@ -312,3 +315,35 @@ class TestAPI:
 def test_the_rule_ignores_other_states_only_when_cancelled():
     assert services.OCCUPYING_STATES == ("active", "attended")
     assert set(State.values) - set(services.OCCUPYING_STATES) == {"cancelled"}
+
+
+@pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="PostgreSQL refuses the overlapping rows it marks"
+)
+def test_the_migration_marks_the_overlaps_it_finds_as_imported():
+    migration = importlib.import_module("appointments.migrations.0008_no_double_bookings")
+    clinician = ClinicianFactory()
+    rows = {
+        name: AppointmentFactory(
+            starts_at=at(start),
+            ends_at=at(start + 30),
+            clinician=clinician,
+            overlap="checked",
+            **extra,
+        )
+        for name, start, extra in [
+            ("first", 0, {}),
+            ("overlapping", 15, {}),
+            ("touching", 45, {}),
+            ("cancelled", 50, {"cancelled": True}),
+        ]
+    }
+    # The step reads only the schema editor's connection (SQLite's own cannot open in a test).
+    migration.mark_existing_overlaps(django_apps, SimpleNamespace(connection=connection))
+    stored = dict(Appointment.objects.values_list("pk", "overlap"))
+    assert {name: stored[row.pk] for name, row in rows.items()} == {
+        "first": "imported",
+        "overlapping": "imported",
+        "touching": "checked",
+        "cancelled": "checked",
+    }
