@@ -9,13 +9,18 @@ export PATH := $(abspath $(BIN)):$(PATH)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+# Serving needs only the runtime requirements; the tests and tools add the development ones.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 ## run: set up, migrate, import the example data into an empty database, serve on :8000
-run: $(VENV)/.installed
+run: $(VENV)/.runtime
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-panda_project.settings.local} \
 	PANDA_IMPORT_EXAMPLE=1 bin/start
 

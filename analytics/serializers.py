@@ -19,6 +19,8 @@ GROUP_VIEWS = {
 class MissedQuerySerializer(StrictSerializerMixin, serializers.Serializer):
     """The query string of ``/stats/missed-appointments/``; unknown parameters are refused."""
 
+    of_query_parameters = True
+
     group_by = serializers.ChoiceField(choices=GROUP_BY, default="department")
     period = serializers.ChoiceField(choices=PERIODS, default="month")
     clinician = serializers.IntegerField(

@@ -1,17 +1,21 @@
 """``GET /api/v1/stats/missed-appointments/``: thin over ``analytics.selectors``."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from panda_project.api.schema import errors
 
+from .models import MissedAppointmentsReport
 from .selectors import missed_appointments
 from .serializers import MissedQuerySerializer, MissedReportSerializer, report_body
 
 
 class MissedAppointmentsView(APIView):
     """Missed appointments and the clinician time they cost, per group and calendar period."""
+
+    permission_model = MissedAppointmentsReport
 
     @extend_schema(
         summary="Missed appointments over time",
@@ -22,8 +26,8 @@ class MissedAppointmentsView(APIView):
         "Groups and periods without appointments are left out of `results`.",
         parameters=[
             MissedQuerySerializer,
-            OpenApiParameter("from", str, description="The first day, YYYY-MM-DD."),
-            OpenApiParameter("to", str, description="The last day, YYYY-MM-DD."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="The first day, YYYY-MM-DD."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="The last day, YYYY-MM-DD."),
         ],
         responses={200: MissedReportSerializer, **errors(400)},
     )

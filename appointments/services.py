@@ -42,6 +42,7 @@ from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
+from organisations.models import Site
 from panda_project.exceptions import Conflict
 from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, normalise_fields
@@ -60,7 +61,15 @@ from .models import (
     running_condition,
 )
 
-EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
+EDITABLE_FIELDS = (
+    "patient",
+    "starts_at",
+    "duration",
+    "clinician",
+    "department",
+    "postcode",
+    "site",
+)
 # Appointments are kept within years that every supported database and time zone can represent.
 EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
@@ -161,12 +170,28 @@ def _validate(appointment: Appointment) -> None:
     # and stamps set here) always satisfy. The database enforces both on every write regardless.
     loaded = [
         name
-        for name in ("patient", "clinician", "department")
+        for name in ("patient", "clinician", "department", "site")
         if (related := getattr(appointment, name, None)) is not None
         and related.pk is not None
         and not related._state.adding
     ]
     appointment.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
+    _validate_site(appointment)
+
+
+def _validate_site(appointment: Appointment) -> None:
+    """A site, where given, must be one of the department's organisation's, where the
+    department belongs to one."""
+    site, organisation_id = appointment.site, appointment.department.organisation_id
+    if site is not None and organisation_id is not None and site.organisation_id != organisation_id:
+        raise ValidationError(
+            {
+                "site": ValidationError(
+                    _("This site is not one of the department's organisation's sites."),
+                    code="site_not_in_organisation",
+                )
+            }
+        )
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
@@ -190,12 +215,14 @@ def appointment_create(
     clinician: Clinician,
     department: Department,
     postcode: str,
+    site: Site | None = None,
     id: uuid.UUID | None = None,
     allow_overlap: bool = False,
     user=None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Book an appointment. It must end in the future; ``id`` may be given by the client.
+    """Book an appointment. It must end in the future; ``id`` may be given by the client;
+    ``site``, where given, must be one of the department's organisation's.
 
     It may not overlap another of its clinician's or patient's (Conflict), unless ``user`` may
     book over a clash and asks to with ``allow_overlap``. ``user`` is the person booking; None
@@ -210,6 +237,7 @@ def appointment_create(
         clinician=clinician,
         department=department,
         postcode=postcode,
+        site=site,
     )
     if id is not None:
         appointment.id = id
@@ -403,7 +431,7 @@ def _transition(
     """Move an active, not yet ended appointment that meets ``when`` to ``state``, stamping
     ``stamp`` with now."""
     updated = Appointment.objects.filter(
-        when or Q(), running_condition(now), pk=appointment.pk, state=State.ACTIVE
+        running_condition(now), when or Q(), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
         current = _current(appointment)

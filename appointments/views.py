@@ -81,7 +81,7 @@ STATE_CHANGE = (
 
 
 def _queryset():
-    return Appointment.objects.select_related("patient", "clinician", "department")
+    return Appointment.objects.select_related("patient", "clinician", "department", "site")
 
 
 @extend_schema_view(
@@ -126,6 +126,7 @@ def _queryset():
 class AppointmentViewSet(viewsets.ModelViewSet):
     """Appointments, identified by UUID."""
 
+    permission_model = Appointment
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     ordering_fields = ORDERING
@@ -159,6 +160,7 @@ class AppointmentViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         appointment = self.get_object()
         serializer = AppointmentUpdateSerializer(
+            appointment,
             data=request.data,
             partial=kwargs.get("partial", False),
             context=self.get_serializer_context(),
@@ -237,6 +239,7 @@ def _acting_user(request):
 class PatientAppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """One patient's appointments, with the same filters as the appointment list."""
 
+    permission_model = Appointment
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     ordering_fields = ORDERING

@@ -184,7 +184,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "panda_project.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "panda_project.api.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "panda_project.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "appointments.models.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "panda_project.api.schema.document_credential_errors",
+    ],
 }
 
 # Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
@@ -237,8 +241,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own console handler would print unmasked records when DEBUG is on.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        # Django's own console handler would print unmasked records when DEBUG is on.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes announces its version at every start ("AXES: BEGIN version …"), so every
+        # command printed it; its lockout warnings still come through.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # The audit trail is read-only in the admin: reverting through it would bypass the services.

@@ -11,7 +11,6 @@ API_PAGE = ROOT / "docs" / "api.md"
 
 # Raised by the services that only the import calls (appointment_record_prepare): `import_panda`
 # reports them for a row; no API request can meet them.
-# An imported attended row that is not yet due is appointment_not_due, as on the API.
 IMPORT_ONLY = {"missed_in_future"}
 
 
