@@ -597,4 +597,6 @@ def appointment_record_many(appointments: list[Appointment]) -> None:
     """Insert appointments that ``appointment_record_prepare`` accepted, in one statement, with
     their history rows. An id that already exists raises IntegrityError and inserts none."""
     # The change reason is what a single save() outside the API records: "".
-    bulk_create_with_history(appointments, Appointment, batch_size=500, default_change_reason="")
+    bulk_create_with_history(
+        appointments, Appointment, batch_size=500, default_change_reason=current_channel()
+    )

@@ -41,6 +41,10 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("organisations", "site"): ("view", "add", "change", "delete"),
         # The "Missed appointments" page (issue 4).
         ("analytics", "missedappointmentsreport"): ("view",),
+        # Patients' data rights (docs/data-rights.md): exporting everything about a patient, and
+        # reading the records of exports and erasures.
+        ("data_rights", "patientexport"): ("view", "export"),
+        ("data_rights", "erasurerecord"): ("view",),
     },
 }
 

@@ -67,6 +67,7 @@ def setup_django(url: str) -> None:
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="panda_project.settings.production",
         SECRET_KEY=SECRET,
+        PANDA_ERASURE_KEY=SECRET,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
     )
     sys.path.insert(0, str(ROOT))
@@ -219,6 +220,7 @@ def server_env(url: str, port: int) -> dict:
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="panda_project.settings.production",
         SECRET_KEY=SECRET,
+        PANDA_ERASURE_KEY=SECRET,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         BIND=f"127.0.0.1:{port}",
         # Access lines cost a write per request; the floor writes none either.

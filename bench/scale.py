@@ -187,4 +187,5 @@ def main() -> int:
 
 if __name__ == "__main__":
     os.environ.setdefault("SECRET_KEY", SECRET)
+    os.environ.setdefault("PANDA_ERASURE_KEY", SECRET)
     sys.exit(main())

@@ -46,8 +46,13 @@ def _page_url(request, count: int, offset: int) -> str:
     return request.build_absolute_uri(request.path) + "?" + query.urlencode(safe="|:/,")
 
 
-def searchset(request, queryset, to_resource) -> dict:
-    """The Bundle of one page of ``queryset``, each row turned into a resource."""
+def _match(resource: dict) -> str:
+    return "match"
+
+
+def searchset(request, queryset, to_resource, search_mode=_match) -> dict:
+    """The Bundle of one page of ``queryset``, each row turned into a resource;
+    ``search_mode(resource)`` says whether it matched or was included beside the matches."""
     count, offset = page_parameters(request.query_params)
     total = queryset.count()
     rows = list(queryset[offset : offset + count]) if count and offset < total else []
@@ -66,7 +71,7 @@ def searchset(request, queryset, to_resource) -> dict:
             {
                 "fullUrl": f"{base}{resource['resourceType']}/{resource['id']}",
                 "resource": resource,
-                "search": {"mode": "match"},
+                "search": {"mode": search_mode(resource)},
             }
         )
     if entries:

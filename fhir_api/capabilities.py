@@ -11,7 +11,7 @@ from .search import APPOINTMENT_PARAMETERS, PATIENT_PARAMETERS
 
 FHIR_VERSION = "4.0.1"
 # When this statement last changed: update it with what PANDA supports.
-CAPABILITY_DATE = "2026-11-29"
+CAPABILITY_DATE = "2026-11-30"
 FORMATS = ["application/fhir+json", "json"]
 
 PAGING = [
@@ -25,7 +25,16 @@ PAGING = [
 ]
 
 
-def _resource(kind: str, parameters: dict | None, documentation: str) -> dict:
+EVERYTHING = {
+    "name": "everything",
+    "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+    "documentation": "Patient/{nhs}/$everything: the Patient, their Appointments, the "
+    "Practitioners and Organizations these refer to, and (where PANDA sends reminders) the "
+    "reminders sent to them as Communications, as a searchset Bundle paged by _count and _offset.",
+}
+
+
+def _resource(kind: str, parameters: dict | None, documentation: str, operations=()) -> dict:
     interactions = [{"code": "read"}]
     resource = {"type": kind, "profile": f"{UK_CORE}{kind}", "documentation": documentation}
     if parameters is not None:
@@ -35,6 +44,8 @@ def _resource(kind: str, parameters: dict | None, documentation: str) -> dict:
             for p in parameters.values()
         ] + PAGING
     resource["interaction"] = interactions
+    if operations:
+        resource["operation"] = list(operations)
     return resource
 
 
@@ -77,7 +88,12 @@ def capability_statement(base_url: str) -> dict:
                 "not listed here is refused with 400 and an OperationOutcome, never ignored. "
                 "_format may be json, application/json or application/fhir+json.",
                 "resource": [
-                    _resource("Patient", PATIENT_PARAMETERS, "By NHS number: Patient/{nhs}."),
+                    _resource(
+                        "Patient",
+                        PATIENT_PARAMETERS,
+                        "By NHS number: Patient/{nhs}.",
+                        [EVERYTHING],
+                    ),
                     _resource(
                         "Appointment",
                         APPOINTMENT_PARAMETERS,

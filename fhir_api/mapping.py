@@ -222,3 +222,37 @@ def organisation_resource(organisation: Organisation) -> dict:
             "address": [_address(address) for address in organisation.addresses.all()],
         }
     )
+
+
+# PANDA's reminder channels as FHIR's ParticipationMode, the medium of a Communication.
+PARTICIPATION_MODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode"
+REMINDER_MEDIUM = {
+    "sms": {"code": "SMSWRIT", "display": "SMS message"},
+    "email": {"code": "EMAILWRIT", "display": "email"},
+}
+COMMUNICATION_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/communication-category"
+# A reminder the provider accepted (sent, delivered) was done; one it then failed to deliver
+# was not.
+REMINDER_STATUS = {"sent": "completed", "delivered": "completed", "failed": "not-done"}
+
+
+def communication_resource(reminder) -> dict:
+    """A reminder that was sent (``reminders.Reminder``, with its appointment and patient
+    joined), as the Communication it was: to the patient, about the appointment."""
+    patient = reminder.appointment.patient
+    medium = REMINDER_MEDIUM[reminder.channel]
+    resource = {
+        "resourceType": "Communication",
+        "id": str(reminder.pk),
+        "meta": _meta("Communication", reminder.updated_at),
+        "status": REMINDER_STATUS[reminder.state],
+        "category": [{"coding": [{"system": COMMUNICATION_CATEGORY_SYSTEM, "code": "reminder"}]}],
+        "medium": [{"coding": [{"system": PARTICIPATION_MODE_SYSTEM, **medium}]}],
+        "subject": patient_reference(patient),
+        "about": [{"reference": f"Appointment/{reminder.appointment_id}"}],
+        "sent": instant(reminder.sent_at),
+        "recipient": [patient_reference(patient)],
+    }
+    if reminder.state == "failed" and reminder.failure_reason:
+        resource["statusReason"] = {"text": reminder.failure_reason}
+    return resource

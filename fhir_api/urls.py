@@ -10,6 +10,11 @@ urlpatterns = [
     path("metadata", views.CapabilityStatementView.as_view(), name="metadata"),
     path("Patient", views.PatientSearchView.as_view(), name="patient-search"),
     path("Patient/<str:id>", views.PatientReadView.as_view(), name="patient-read"),
+    path(
+        "Patient/<str:id>/$everything",
+        views.PatientEverythingView.as_view(),
+        name="patient-everything",
+    ),
     path("Appointment", views.AppointmentSearchView.as_view(), name="appointment-search"),
     path("Appointment/<str:id>", views.AppointmentReadView.as_view(), name="appointment-read"),
     path("Practitioner/<str:id>", views.PractitionerReadView.as_view(), name="practitioner-read"),

@@ -23,6 +23,7 @@ from . import selectors
 from .bundles import base_url, searchset
 from .capabilities import capability_statement
 from .errors import exception_handler, not_found
+from .everything import Everything, everything_parts, everything_resource
 from .mapping import (
     DEPARTMENT_PREFIX,
     ORGANISATION_PREFIX,
@@ -191,6 +192,24 @@ class PatientReadView(FHIRView):
         patients = selectors.patient_queryset()
         patient = patients.filter(nhs_number=compact).first() if compact else None
         return Response(patient_resource(_found(patient, _("No patient has this NHS number."))))
+
+
+class PatientEverythingView(FHIRView):
+    """``Patient/{nhs}/$everything``: the patient matches; everything else is included."""
+
+    resource_type = "Patient"
+    extra_parameters = ("_count", "_offset", "_format")
+
+    def get(self, request, id):
+        compact = identifier_or_none(id)
+        patient = Patient.objects.filter(nhs_number=compact).first() if compact else None
+        patient = _found(patient, _("No patient has this NHS number."))
+        rows = Everything(everything_parts(patient, timezone.now()))
+        return Response(searchset(request, rows, everything_resource, _patient_matches))
+
+
+def _patient_matches(resource: dict) -> str:
+    return "match" if resource["resourceType"] == "Patient" else "include"
 
 
 class AppointmentReadView(FHIRView):

@@ -15,6 +15,7 @@ from rest_framework.routers import DefaultRouter
 from addresses.views import PatientAddressViewSet
 from appointments.views import AppointmentViewSet, PatientAppointmentViewSet
 from clinicians.views import ClinicianMembershipViewSet, ClinicianViewSet, DepartmentViewSet
+from data_rights.views import PatientExportView
 from fhir_api.errors import operation_outcome
 from fhir_api.views import UnknownEndpointView as FHIRUnknownEndpointView
 from organisations.views import OrganisationAddressViewSet, OrganisationViewSet, SiteViewSet
@@ -54,6 +55,11 @@ nested.register(
 # The most requested routes first: URL resolution tries the patterns in order.
 urlpatterns = [
     path("api/v1/", include(router.urls)),
+    path(
+        "api/v1/patients/<str:nhs_number>/export/",
+        PatientExportView.as_view(),
+        name="patient-export",
+    ),
     path("api/v1/", include(nested.urls)),
     path("api/v1/stats/", include("analytics.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),

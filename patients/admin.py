@@ -18,6 +18,7 @@ from addresses.services import address_create, address_delete, address_update
 from appointments.admin import AppointmentInline
 from backoffice.admin_tools import CSVExportMixin, ServiceAdminMixin, local_iso, local_time
 from backoffice.forms import OwnedServiceModelForm, ServiceInlineFormSetMixin, ServiceModelForm
+from data_rights.admin import PatientDataRightsAdminMixin
 
 from .filters import name_search_contains
 from .identifiers import format_identifier, identifier_or_none
@@ -110,7 +111,9 @@ class AddressInline(GenericTabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+class PatientAdmin(
+    PatientDataRightsAdminMixin, CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin
+):
     form = PatientForm
     change_form_template = "admin/patients/patient/change_form.html"
     list_display = ("nhs_number_spaced", "name", "date_of_birth", "postcode", "phone_national")
@@ -168,7 +171,8 @@ class PatientAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Patient.history.model)
 class PatientHistoryAdmin(admin.ModelAdmin):
-    """Every recorded version of every patient, deleted patients included: the audit trail."""
+    """Every recorded version of every patient: the audit trail. A deleted patient's versions
+    are erased with them (``data_rights``); an erasure record says who deleted them."""
 
     list_display = (
         "history_date_local",

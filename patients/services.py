@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
+from data_rights.services import patient_erase
 from panda_project.exceptions import Conflict
+from panda_project.history import current_channel
 from panda_project.services import apply_changes, normalise_fields
 
 from .identifiers import normalise_identifier
@@ -78,10 +80,11 @@ def patient_update(*, patient: Patient, **changes) -> Patient:
     return _save(patient)
 
 
-@transaction.atomic
 def patient_delete(*, patient: Patient) -> None:
-    """Delete a patient with their appointments and addresses."""
-    patient.delete()
+    """Delete a patient with their appointments and addresses, and erase their personal data
+    from every table, the audit trail included (``data_rights.services``); an erasure record
+    says how and by whom. The API, the back office and the commands all delete through here."""
+    patient_erase(patient=patient)
 
 
 @transaction.atomic
@@ -90,4 +93,6 @@ def patient_create_many(patients: list[Patient]) -> None:
     statement (the import). A duplicate NHS number raises IntegrityError and inserts none."""
     for patient in patients:
         patient.name_search = name_search_key(patient.name)  # as Patient.save() derives it
-    bulk_create_with_history(patients, Patient, batch_size=500, default_change_reason="")
+    bulk_create_with_history(
+        patients, Patient, batch_size=500, default_change_reason=current_channel()
+    )

@@ -14,7 +14,9 @@ ROOT = settings.BASE_DIR
 
 def run_production(**env):
     environment = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "PANDA_ERASURE_KEY"}
     }
     environment |= {"DJANGO_SETTINGS_MODULE": "panda_project.settings.production", **env}
     return subprocess.run(
@@ -34,18 +36,23 @@ def run_production(**env):
 @pytest.mark.parametrize(
     ("env", "missing"),
     [
-        ({"ALLOWED_HOSTS": "panda.example"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "s" * 50}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "panda.example", "PANDA_ERASURE_KEY": "e" * 50}, "SECRET_KEY"),
+        ({"SECRET_KEY": "s" * 50, "PANDA_ERASURE_KEY": "e" * 50}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "panda.example"}, "PANDA_ERASURE_KEY"),
     ],
 )
-def test_production_refuses_to_start_without_a_secret_key_or_allowed_hosts(env, missing):
+def test_production_refuses_to_start_without_a_secret_key_allowed_hosts_or_erasure_key(
+    env, missing
+):
     result = run_production(**env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
 
 
 def test_production_starts_with_debug_off_when_configured():
-    result = run_production(SECRET_KEY="s" * 50, ALLOWED_HOSTS="panda.example")
+    result = run_production(
+        SECRET_KEY="s" * 50, ALLOWED_HOSTS="panda.example", PANDA_ERASURE_KEY="e" * 50
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "patients",
     "appointments",
     "analytics",
+    "data_rights",
     "simple_history",
     # Last, so that every app's permissions exist when it sets up the staff roles.
     "backoffice",
@@ -270,6 +271,16 @@ def env_check_in_opens(name: str) -> str | int:
 
 # Attendance opens at the start of the appointment's day, or this many minutes before its start.
 PANDA_CHECK_IN_OPENS = env_check_in_opens("PANDA_CHECK_IN_OPENS")
+
+# Patients' data rights (docs/data-rights.md). The key of the keyed hashes (HMAC-SHA256) by which
+# an erasure record confirms a deleted NHS number without holding it: secret, and never changed
+# (a record made under another key no longer answers). Production refuses to start without it.
+PANDA_ERASURE_KEY = os.environ.get("PANDA_ERASURE_KEY", "")
+# Years a patient's record is kept after their last appointment ends (the NHS records management
+# code's default for adult hospital records); children's records longer (data_rights.retention).
+PANDA_RETENTION_YEARS = int(os.environ.get("PANDA_RETENTION_YEARS", "8"))
+if PANDA_RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("PANDA_RETENTION_YEARS must be a whole number of years, at least 1.")
 
 # Security (see docs/security.md).
 # API access: "none" is the trusted-network mode; "token" needs a DRF token or a session.

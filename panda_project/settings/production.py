@@ -9,6 +9,8 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+if not PANDA_ERASURE_KEY:  # noqa: F405
+    raise ImproperlyConfigured("PANDA_ERASURE_KEY must be set in production.")
 
 # PANDA is served behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

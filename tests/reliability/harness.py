@@ -70,6 +70,7 @@ class Server:
                 "PYTHON": str(VENV_BIN / "python"),
                 "DJANGO_SETTINGS_MODULE": "panda_project.settings.production",
                 "SECRET_KEY": secrets.token_urlsafe(50),
+                "PANDA_ERASURE_KEY": secrets.token_urlsafe(50),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 # Plain HTTP on loopback: there is no TLS-terminating proxy in front here.
                 "SECURE_SSL_REDIRECT": "false",

@@ -11,6 +11,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "panda_project.settings.production",
     "SECRET_KEY": "k3V9-deploy-check-" + "x7Qz2" * 10,
     "ALLOWED_HOSTS": "panda.example.org",
+    "PANDA_ERASURE_KEY": "deploy-check-erasure-" + "q8Wm3" * 10,
 }
 
 

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from appointments.importer import KINDS, import_appointments, import_patients, read_rows
 from panda_project.commands import in_operator_language
+from panda_project.history import history_channel
 from patients.models import Patient
 
 
@@ -43,7 +44,8 @@ class Command(BaseCommand):
             if not path:
                 continue
             rows = self._progress(self._rows(path), option)
-            report = run(rows)
+            with history_channel("import"):  # the audit trail says these changes were imported
+                report = run(rows)
             reports.append(report)
             for number, key, reason in report.rejected:
                 self.stderr.write(

@@ -1,0 +1,185 @@
+"""Patient/{nhs}/$everything: the patient, their appointments and what those refer to, as one
+valid searchset Bundle, paged like a search."""
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+
+from appointments.tests.factories import AppointmentFactory
+from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
+from organisations.models import Organisation, Site
+from patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/fhir/R4/Patient/9434765919/$everything"
+
+
+@pytest.fixture
+def world():
+    """The patient with three appointments (two with one clinician), another patient's."""
+    patient = PatientFactory(nhs_number="9434765919")
+    trust = Organisation.objects.create(name="Cardiff and Vale UHB")
+    site = Site.objects.create(organisation=trust, name="University Hospital of Wales")
+    gp = Organisation.objects.create(name="Canton Surgery")
+    rees, morgan = ClinicianFactory(name="Dr Rees"), ClinicianFactory(name="Dr Morgan")
+    cardiology = DepartmentFactory(name="cardiology", organisation=gp)
+    start = dt.datetime(2030, 6, 4, 9, tzinfo=dt.UTC)
+    appointments = [
+        AppointmentFactory(
+            patient=patient, clinician=rees, department=cardiology, starts_at=start, site=site
+        ),
+        AppointmentFactory(
+            patient=patient,
+            clinician=rees,
+            department=cardiology,
+            starts_at=start + dt.timedelta(days=1),
+        ),
+        AppointmentFactory(
+            patient=patient,
+            clinician=morgan,
+            department=DepartmentFactory(name="dermatology"),
+            starts_at=start + dt.timedelta(2),
+        ),
+    ]
+    AppointmentFactory()  # someone else's, with their own clinician and department
+    return patient, appointments, (rees, morgan), (trust, gp)
+
+
+def ids(bundle):
+    return [
+        (e["resource"]["resourceType"], e["resource"]["id"], e["search"]["mode"])
+        for e in bundle["entry"]
+    ]
+
+
+def test_everything_is_the_patient_their_appointments_and_what_they_refer_to(fhir, world):
+    patient, appointments, (rees, morgan), (trust, gp) = world
+    cardiology, other = appointments[0].department, appointments[2].department
+
+    bundle = fhir.get(URL)
+
+    assert (bundle["type"], bundle["total"]) == ("searchset", 10)
+    assert ids(bundle) == [
+        ("Patient", "9434765919", "match"),
+        *[("Appointment", str(a.pk), "include") for a in appointments],
+        ("Practitioner", str(rees.pk), "include"),
+        ("Practitioner", str(morgan.pk), "include"),
+        ("Organization", f"department-{cardiology.pk}", "include"),
+        ("Organization", f"department-{other.pk}", "include"),
+        ("Organization", f"organisation-{trust.pk}", "include"),
+        ("Organization", f"organisation-{gp.pk}", "include"),
+    ]
+    full_urls = {e["fullUrl"] for e in bundle["entry"]}
+    # Every reference in the Bundle resolves within it.
+    for entry in bundle["entry"]:
+        for reference in _references(entry["resource"]):
+            assert f"http://testserver/fhir/R4/{reference}" in full_urls, reference
+
+
+def _references(value):
+    if isinstance(value, dict):
+        if isinstance(value.get("reference"), str) and not value["reference"].startswith("#"):
+            yield value["reference"]
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+
+
+def test_everything_pages_by_count_and_offset_across_kinds(fhir, world):
+    whole = ids(fhir.get(URL, {"_count": "100"}))
+    seen, url, pages = [], f"{URL}?_count=3", 0
+    while url:
+        bundle = fhir.get(url)
+        assert bundle["total"] == 10
+        seen += ids(bundle)
+        url = next((link["url"] for link in bundle["link"] if link["relation"] == "next"), None)
+        pages += 1
+    assert (pages, seen) == (4, whole)
+
+
+def test_a_patient_without_appointments_is_alone(fhir):
+    PatientFactory(nhs_number="9434765919")
+    assert ids(fhir.get(URL)) == [("Patient", "9434765919", "match")]
+
+
+def test_a_count_of_zero_gives_the_total_alone(fhir, world):
+    bundle = fhir.get(URL, {"_count": "0"})
+    assert (bundle["total"], "entry" in bundle) == (10, False)
+
+
+def test_an_unknown_patient_is_a_404_operation_outcome(fhir):
+    assert fhir.error(URL, status=404, code="not-found") == "No patient has this NHS number."
+
+
+def test_unsupported_parameters_are_refused(fhir, world):
+    assert fhir.error(URL, {"_since": "2030-01-01"}, code="not-supported")
+
+
+def test_the_capability_statement_lists_the_operation(fhir):
+    statement = fhir.get("/fhir/R4/metadata")
+    [patient] = [r for r in statement["rest"][0]["resource"] if r["type"] == "Patient"]
+    assert [(o["name"], o["definition"]) for o in patient["operation"]] == [
+        ("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything")
+    ]
+
+
+def test_everything_costs_a_fixed_number_of_queries(fhir, world, django_assert_num_queries):
+    # the patient; a count per part; the page's parts (appointments, clinicians, departments,
+    # organisations with their addresses prefetched); no reminders sent, so none read
+    queries = 12 + apps.is_installed("reminders")
+    with django_assert_num_queries(queries):
+        fhir.get(URL)
+    for _ in range(5):
+        AppointmentFactory(patient=world[0])
+    with django_assert_num_queries(queries):
+        fhir.get(URL, {"_count": "100"})
+
+
+needs_reminders = pytest.mark.skipif(
+    not apps.is_installed("reminders"), reason="the reminders app is not installed"
+)
+
+
+@needs_reminders
+def test_the_reminders_sent_are_communications_to_the_patient_about_the_appointment(fhir, world):
+    patient, appointments, *_ = world
+    Reminder = apps.get_model("reminders", "Reminder")
+    variant = apps.get_model("reminders", "ReminderVariant").objects.first()
+    sent = dt.datetime(2030, 6, 3, 9, tzinfo=dt.UTC)
+
+    def reminder(appointment, channel, state, sent_at, reason=""):
+        due = sent_at or appointment.starts_at - dt.timedelta(days=1)
+        return Reminder.objects.create(
+            appointment=appointment,
+            variant=variant,
+            channel=channel,
+            offset=appointment.starts_at - due,
+            appointment_starts_at=appointment.starts_at,
+            due_at=due,
+            state=state,
+            sent_at=sent_at,
+            failure_reason=reason,
+        )
+
+    sms = reminder(appointments[0], "sms", "delivered", sent)
+    email = reminder(appointments[1], "email", "failed", sent + dt.timedelta(hours=1), "bounced")
+    reminder(appointments[2], "sms", "scheduled", None)  # not sent: not a Communication
+
+    bundle = fhir.get(URL, {"_count": "100"})
+
+    communications = [
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Communication"
+    ]
+    assert bundle["total"] == 12
+    assert [c["id"] for c in communications] == [str(sms.pk), str(email.pk)]
+    first, second = communications
+    assert first["status"] == "completed"
+    assert first["medium"][0]["coding"][0]["code"] == "SMSWRIT"
+    assert first["subject"]["reference"] == "Patient/9434765919"
+    assert first["about"] == [{"reference": f"Appointment/{appointments[0].pk}"}]
+    assert first["sent"] == "2030-06-03T10:00:00+01:00"
+    assert (second["status"], second["statusReason"]) == ("not-done", {"text": "bounced"})
+    assert second["medium"][0]["coding"][0]["code"] == "EMAILWRIT"
