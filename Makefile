@@ -24,8 +24,14 @@ run: $(VENV)/.runtime
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-panda_project.settings.local} \
 	PANDA_IMPORT_EXAMPLE=1 bin/start
 
+# The contract test's client generator, kept apart from .venv (see requirements-client.txt).
+.venv-client/.installed: requirements-client.txt
+	$(PYTHON) -m venv .venv-client
+	.venv-client/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-client.txt
+	touch $@
+
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise)
-test: $(VENV)/.installed
+test: $(VENV)/.installed .venv-client/.installed
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-auto}
 
 ## bench: PANDA under load beside the floor of its stack (bench/run.py); BENCH_ARGS="--patients N"
@@ -47,4 +53,4 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-client staticfiles .pytest_cache

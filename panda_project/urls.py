@@ -68,8 +68,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("fhir/R4/", include("fhir_api.urls")),
     # Last: any other URL under /api/ or /fhir/ is answered by the API, never by an HTML page.
-    re_path(r"^api/", api_fallback),
-    re_path(r"^fhir/", FHIRUnknownEndpointView.as_view()),
+    re_path(r"^api(?:/|$)", api_fallback),
+    re_path(r"^fhir(?:/|$)", FHIRUnknownEndpointView.as_view()),
 ]
 
 

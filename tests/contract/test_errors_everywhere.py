@@ -40,6 +40,7 @@ def api():
         "/api/v1/clinicians/abc/",
         "/api/v2/patients/",
         "/api/",
+        "/api",
     ],
 )
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "OPTIONS"])
@@ -55,7 +56,7 @@ def test_a_known_url_with_an_unknown_id_keeps_its_own_message(api):
     assert assert_error(response, 404, "not_found")["message"] == "No appointment has this id."
 
 
-@pytest.mark.parametrize("path", ["/fhir/", "/fhir/R5/Patient", "/fhir/R4/Nothing"])
+@pytest.mark.parametrize("path", ["/fhir", "/fhir/", "/fhir/R5/Patient", "/fhir/R4/Nothing"])
 def test_an_unknown_fhir_url_is_an_operation_outcome_404(api, path):
     response = api.get(path)
     assert response.status_code == 404
