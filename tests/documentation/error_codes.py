@@ -22,7 +22,16 @@ from pathlib import Path
 
 from .markdown import ROOT
 
-SKIPPED_PARTS = {".venv", "tests", "migrations", "bench", "fhir_api", "node_modules", "staticfiles"}
+SKIPPED_PARTS = {
+    ".venv",
+    ".venv-client",
+    "tests",
+    "migrations",
+    "bench",
+    "fhir_api",
+    "node_modules",
+    "staticfiles",
+}
 
 
 def _identifier_codes() -> set[str]:
