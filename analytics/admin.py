@@ -5,7 +5,9 @@ them; they need the view permission of ``analytics.MissedAppointmentsReport`` an
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from .charts import METRICS, report_lines, trend_chart, trial_chart
@@ -42,7 +44,7 @@ class MissedAppointmentsReportAdmin(ReportAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = MissedReportForm(request.GET or DEFAULTS)
+        form = MissedReportForm(request.GET or QueryDict(urlencode(DEFAULTS)))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -65,6 +67,12 @@ class MissedAppointmentsReportAdmin(ReportAdmin):
         except ValidationError as error:
             _form_errors(form, error)
             return {}
+        # The boxes show the range in use, the default one included.
+        form.data = {
+            **form.data.dict(),
+            "first_day": report.first_day.isoformat(),
+            "last_day": report.last_day.isoformat(),
+        }
         metric = options["metric"]
         return {
             "report": report,

@@ -19,7 +19,9 @@ METRICS = {
     "minutes_lost": gettext_lazy("Clinician minutes lost"),
 }
 WIDTH, HEIGHT = 760, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 48
+# The x axis has a label at most every this many pixels: "30 Dec" at 11 px is about 40 px wide.
+TICK_SPACING = 64
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def trend_chart(report: MissedReport, metric: str) -> SafeString:
     lines = report_lines(report, metric)
     labels = [period.start for period in report.periods]
     highest = max((v for line in lines for v in line.values if v is not None), default=0)
-    top = _nice_top(highest)
+    # Counts are whole numbers: an axis of at least 0 to 5 has whole steps.
+    top = _nice_top(highest if metric == "missed_rate" else max(highest, 5))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_width / max(len(labels) - 1, 1)
 
@@ -76,14 +79,17 @@ def trend_chart(report: MissedReport, metric: str) -> SafeString:
             for value in _gridlines(top)
         ),
     )
-    every = max(1, len(labels) // 12)
     ticks = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>',
+        '<text x="{}" y="{}" text-anchor="middle" class="tick">{}{}</text>',
         (
-            (x(i), HEIGHT - BOTTOM + 16, _period_label(report.period, day))
-            for i, day in enumerate(labels)
-            if i % every == 0
+            (
+                x(i),
+                HEIGHT - BOTTOM + 16,
+                label,
+                format_html('<tspan x="{}" dy="14">{}</tspan>', x(i), year) if year else "",
+            )
+            for i, label, year in axis_labels(report.period, labels, plot_width)
         ),
     )
     paths = format_html_join("", "{}", ((_path(line, x, y),) for line in lines))
@@ -118,37 +124,46 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _period_label(period: str, day) -> str:
-    return f"{day:%b %Y}" if period == "month" else f"{day.day} {day:%b}"
+def axis_labels(period: str, days: list, plot_width: float) -> list[tuple[int, str, str]]:
+    """(index, label, year or "") for the periods that get a label on the x axis.
+
+    At most one label per TICK_SPACING pixels, at a steady step, so that labels never run
+    together; the year is written under a label where it changes (and under the first).
+    """
+    most = max(1, int(plot_width // TICK_SPACING))
+    step = max(1, -(-len(days) // most))
+    if period == "month":
+        step = next(s for s in (1, 2, 3, 4, 6, 12, 24, 60, step) if s >= step)
+    shown, last_year = [], None
+    for i in range(0, len(days), step):
+        day = days[i]
+        label = f"{day:%b}" if period == "month" else f"{day.day} {day:%b}"
+        shown.append((i, label, str(day.year) if day.year != last_year else ""))
+        last_year = day.year
+    return shown
 
 
 def _path(line: Line, x, y) -> SafeString:
-    """A polyline per run of known values (the rate has gaps), with a dot on each value."""
-    runs, current = [], []
-    for i, value in enumerate(line.values):
-        if value is None:
-            if current:
-                runs.append(current)
-            current = []
-        else:
-            current.append(f"{x(i)},{y(value)}")
-    if current:
-        runs.append(current)
-    polylines = format_html_join(
-        "",
-        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>',
-        ((" ".join(run), line.colour) for run in runs),
+    """One line through every known value, across the periods without one (the rate has
+    gaps), so that a sparse series still reads as a line; a dot on each value."""
+    points = [(x(i), y(value)) for i, value in enumerate(line.values) if value is not None]
+    polyline = format_html(
+        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2" stroke-linejoin="round"/>',
+        " ".join(f"{px},{py}" for px, py in points),
+        line.colour,
     )
+    # Dots only where they can be told apart; a lone value gets a larger one.
+    radius = 4 if len(points) == 1 else 3 if len(line.values) <= 60 else 0
     dots = format_html_join(
         "",
-        '<circle cx="{}" cy="{}" r="3" fill="{}"><title>{}: {}</title></circle>',
+        '<circle cx="{}" cy="{}" r="{}" fill="{}"><title>{}: {}</title></circle>',
         (
-            (x(i), y(value), line.colour, line.label, _number(value))
+            (x(i), y(value), radius, line.colour, line.label, _number(value))
             for i, value in enumerate(line.values)
             if value is not None
         ),
     )
-    return format_html('<g class="series">{}{}</g>', polylines, dots)
+    return format_html('<g class="series">{}{}</g>', polyline, dots)
 
 
 # The reminder trial (analytics.trials): the missed rate per variant as bars, and each odds

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy
 from .charts import METRICS
 from .selectors import PERIODS
 
+# The browser's date picker; it sends YYYY-MM-DD whatever the screen shows.
+DATE = {"type": "date"}
+
 
 class MissedReportForm(forms.Form):
     group_by = forms.ChoiceField(
@@ -22,8 +25,12 @@ class MissedReportForm(forms.Form):
     metric = forms.ChoiceField(
         label=gettext_lazy("Chart"), choices=list(METRICS.items()), initial="missed"
     )
-    first_day = forms.DateField(label=gettext_lazy("From"), required=False, help_text="YYYY-MM-DD")
-    last_day = forms.DateField(label=gettext_lazy("To"), required=False, help_text="YYYY-MM-DD")
+    first_day = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+    last_day = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
 
 
 class TrialReportForm(forms.Form):

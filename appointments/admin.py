@@ -6,12 +6,16 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,6 +39,7 @@ from .durations import format_duration, parse_duration_text
 from .models import Appointment, Status
 from .selectors import local_day_bounds
 from .services import (
+    BOOK_OVERLAP_PERMISSION,
     appointment_attend,
     appointment_cancel,
     appointment_create,
@@ -108,16 +113,29 @@ class AppointmentForm(ServiceModelForm):
     service_fields = FORM_FIELDS
     starts_at = _starts_at_field()
     duration = DurationTextField()
+    # Shown to clinic managers only (AppointmentAdmin.get_fields); the service refuses it from
+    # anyone else, should it be posted anyway.
+    allow_overlap = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Book over a clash"),
+        help_text=gettext_lazy(
+            "Book it even though it overlaps another appointment of the clinician or the patient."
+        ),
+    )
+    user = None  # the user saving the form, set by AppointmentAdmin.get_form
 
     class Meta:
         model = Appointment
         fields = FORM_FIELDS
 
+    def _overlap(self) -> dict:
+        return {"allow_overlap": self.cleaned_data.get("allow_overlap", False), "user": self.user}
+
     def create(self, data):
-        return appointment_create(**data)
+        return appointment_create(**data, **self._overlap())
 
     def update(self, instance, data):
-        return appointment_update(appointment=instance, **data)
+        return appointment_update(appointment=instance, **data, **self._overlap())
 
 
 class AppointmentInlineForm(OwnedServiceModelForm):
@@ -191,25 +209,48 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class DayFilter(admin.SimpleListFilter):
-    """Today, tomorrow or the next seven days, by the clinic's calendar."""
+    """By the clinic's calendar. The list opens on today and what is to come ("upcoming"); the
+    past and everything are a click away."""
 
     title = gettext_lazy("day")
     parameter_name = "day"
+    default = "upcoming"
 
     def lookups(self, request, model_admin):
         return [
+            ("upcoming", gettext("Today and upcoming")),
             ("today", gettext("Today")),
             ("tomorrow", gettext("Tomorrow")),
             ("week", gettext("Next 7 days")),
+            ("past", gettext("Before today")),
+            ("all", gettext("All")),
         ]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        # Django's own "All" clears the parameter, which here means the default: "all" is
+        # among the lookups instead.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
+        value = self.value()
+        if value == "upcoming":
+            return queryset.filter(starts_at__gte=local_day_bounds(today)[0])
+        if value == "past":
+            return queryset.filter(starts_at__lt=local_day_bounds(today)[0])
         first, days = {
             "today": (today, 1),
             "tomorrow": (today + dt.timedelta(days=1), 1),
             "week": (today, 7),
-        }.get(self.value(), (None, 0))
+        }.get(value, (None, 0))
         if first is None:
             return queryset
         start, _ = local_day_bounds(first)
@@ -273,7 +314,13 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=gettext_lazy("Patient"), ordering="patient__name")
     def patient_label(self, appointment):
-        return describe_patient(appointment.patient)
+        patient = appointment.patient
+        # The number is kept on one line, as it is read out.
+        return format_html(
+            '{} <span class="nhs-number">({})</span>',
+            patient.name,
+            format_identifier(patient.nhs_number),
+        )
 
     @admin.display(description=gettext_lazy("Starts"), ordering="starts_at")
     def starts(self, appointment):
@@ -314,6 +361,14 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
+        # "Book" in the day view's free time gives the start as ISO 8601 local time.
+        starts_at = parse_datetime(initial.get("starts_at") or "")
+        if starts_at is not None:
+            initial["starts_at"] = (
+                timezone.make_aware(starts_at) if timezone.is_naive(starts_at) else starts_at
+            )
+        else:
+            initial.pop("starts_at", None)
         # Booking from a patient's page: the appointment takes place at their postcode unless
         # the receptionist says otherwise.
         if initial.get("patient") and not initial.get("postcode"):
@@ -322,10 +377,28 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
                 initial["postcode"] = patient.postcode
         return initial
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """After booking, land where the new appointment can be seen, highlighted: on the day
+        view when booked from it, else on the patient's page."""
+        if IS_POPUP_VAR in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        messages.success(request, gettext("Booked: %(what)s.") % {"what": describe(obj)})
+        if request.GET.get("from") == "day":
+            day = timezone.localdate(obj.starts_at).isoformat()
+            query = urlencode({"date": day, "highlight": obj.pk})
+            return HttpResponseRedirect(f"{reverse('admin:day')}?{query}#appointment-{obj.pk}")
+        url = reverse("admin:patients_patient_change", args=[obj.patient_id])
+        query = urlencode({"highlight": obj.pk})
+        return HttpResponseRedirect(f"{url}?{query}#appointments-group")
+
     def get_fields(self, request, obj=None):
         if not is_editable(obj):
             return READ_ONLY_FIELDS
         fields = list(FORM_FIELDS)
+        if request.user.has_perm(BOOK_OVERLAP_PERMISSION):
+            fields += ["allow_overlap"]
         if obj is not None:
             fields += ["status_label"]
         return fields
@@ -343,7 +416,9 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not is_editable(obj):
             kwargs["form"] = forms.ModelForm  # no fields at all: nothing posted can change it
-        return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -389,7 +464,3 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
             gettext("Marked attended"),
             gettext("Not marked attended"),
         )
-
-
-def describe_patient(patient) -> str:
-    return f"{patient.name} ({format_identifier(patient.nhs_number)})"

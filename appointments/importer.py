@@ -5,6 +5,9 @@ Appointments: ``id``, ``patient`` (NHS number), ``status`` (active | attended | 
 ``time`` (ISO 8601 with an offset), ``duration`` ("1h30m"), ``clinician`` and ``department``
 (names; created when new), ``postcode``.
 
+Overlapping appointments are history as it was: they are imported, and each row that overlaps an
+appointment of its clinician or patient stored before it (or an earlier row) is reported.
+
 Each row is imported on its own in a transaction: a bad row is reported with its reason and rolls
 back whole (no clinician is left behind by an appointment that was refused), and the rest go on.
 Importing the same file twice changes nothing: a row equal to what is stored is ``unchanged``.
@@ -41,7 +44,13 @@ from patients.services import (
 
 from .durations import parse_duration_text
 from .models import Appointment, State, Status
-from .services import appointment_record, appointment_record_many, appointment_record_prepare
+from .selectors import appointment_overlaps
+from .services import (
+    appointment_record,
+    appointment_record_many,
+    appointment_record_prepare,
+    double_booking,
+)
 
 # Rows validated and inserted together: large enough to amortise the queries, small enough that
 # memory stays flat whatever the file's size.
@@ -78,10 +87,25 @@ class ImportReport:
     kind: str
     counts: Counter = field(default_factory=Counter)
     rejected: list[tuple[int, str, str]] = field(default_factory=list)
+    # Rows imported although they overlap another appointment: (row number, key, which).
+    overlapping: list[tuple[int, str, str]] = field(default_factory=list)
 
     def reject(self, row_number: int, key: str, reason: str) -> None:
         self.counts["rejected"] += 1
         self.rejected.append((row_number, key, reason))
+
+    def note_overlaps(self, created: dict[uuid.UUID, tuple[int, str]]) -> None:
+        """Report the rows just created (``created``: id to row number and key) that overlap an
+        appointment stored before them: one of another file or an earlier row of this one."""
+        found: dict[uuid.UUID, str] = {}
+        for appointment_id, party, other in appointment_overlaps(created):
+            later_row = other.pk in created and created[other.pk][0] > created[appointment_id][0]
+            if not later_row and appointment_id not in found:
+                found[appointment_id] = double_booking(party, other).message
+        for appointment_id, message in found.items():
+            number, key = created[appointment_id]
+            self.overlapping.append((number, key, message))
+        self.overlapping.sort()
 
     def summary(self) -> str:
         return _(
@@ -421,10 +445,13 @@ class _AppointmentBatch:
     def _one_row(self, number: int, row, key: str) -> None:
         try:
             with transaction.atomic():
-                self.report.counts[_appointment_row(row, self.now)] += 1
+                outcome = _appointment_row(row, self.now)
         except (RowError, ValidationError, Conflict) as error:
             self.report.reject(number, key, _reason(error))
             return
+        self.report.counts[outcome] += 1
+        if outcome == "created":
+            self.report.note_overlaps({uuid.UUID(row["id"]): (number, key)})
         name, department = row["clinician"].strip(), row["department"].strip()
         self.clinicians[name] = clinician_get_or_create(name=name)
         self.departments[department] = department_get_or_create(name=department)
@@ -436,6 +463,7 @@ class _AppointmentBatch:
             appointment_record_many([appointment for _, _, appointment in pending.values()])
         except IntegrityError:
             # Another writer took one of these ids meanwhile: find out which, row by row.
+            created = {}
             for number, key, appointment in pending.values():
                 try:
                     appointment_record_many([appointment])
@@ -445,8 +473,11 @@ class _AppointmentBatch:
                     )
                 else:
                     self.report.counts["created"] += 1
+                    created[appointment.pk] = (number, key)
+            self.report.note_overlaps(created)
             return
         self.report.counts["created"] += len(pending)
+        self.report.note_overlaps({pk: (number, key) for pk, (number, key, _) in pending.items()})
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:

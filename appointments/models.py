@@ -20,6 +20,19 @@ class State(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class Overlap(models.TextChoices):
+    """How the no-double-booking rule applies to an appointment (see ``appointments.services``)."""
+
+    CHECKED = "checked", "Checked: it may not overlap its clinician's or patient's others"
+    OVERBOOKED = "overbooked", "Overbooked on purpose, over a clash that was allowed"
+    IMPORTED = "imported", "Imported as it came: its overlaps are reported, not refused"
+
+
+# The states that occupy a clinician's and a patient's time. An attended appointment took its
+# slot; an active one holds it (a missed one too: it is stored active). Cancelled ones free it.
+OCCUPYING_STATES = ("active", "attended")
+
+
 class Status(models.TextChoices):
     """What the API shows."""
 
@@ -141,6 +154,13 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("cancelled at")
     )
+    overlap = models.CharField(
+        max_length=10,
+        choices=Overlap.choices,
+        default=Overlap.CHECKED,
+        editable=False,
+        verbose_name=_("overlap"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
@@ -152,6 +172,10 @@ class Appointment(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["starts_at", "id"]
+        permissions = [
+            ("undo_attend", _("Can undo an arrival")),
+            ("book_overlap", _("Can book over a clash")),
+        ]
         indexes = [
             # By start time, and covering the missed-appointment figures
             # (analytics.selectors): they scan a range of starts and read nothing else.
@@ -199,6 +223,11 @@ class Appointment(models.Model):
                 ),
                 name="appointment_state_timestamps",
             ),
+            models.CheckConstraint(
+                condition=Q(overlap__in=Overlap.values), name="appointment_overlap_valid"
+            ),
+            # On PostgreSQL, exclusion constraints also refuse two checked, occupying
+            # appointments of one clinician or patient that overlap (migration 0009).
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,9 @@ from panda_project.api.fields import (
     DurationTextField,
     IdField,
     NormalisedTextField,
+    StrictBooleanField,
     StrictSerializerMixin,
+    TextField,
 )
 from panda_project.api.links import (
     DIGITS_PLACEHOLDER,
@@ -73,6 +75,12 @@ class AppointmentWriteSerializer(StrictSerializerMixin, serializers.Serializer):
         max_length=16,
         help_text='Where it takes place: a UK postcode, returned as "SW1A 1AA".',
     )
+    allow_overlap = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Book over a clash with another appointment of the clinician or the patient, "
+        "on purpose. Clinic managers only (403 for others when the API needs a token).",
+    )
     site = IdField(
         queryset=Site.objects.all(),
         missing=gettext_lazy("No site has this id."),
@@ -87,6 +95,14 @@ class AppointmentUpdateSerializer(AppointmentWriteSerializer):
     """What a client sends to change an appointment; its id never changes."""
 
     id = None
+
+
+class UndoAttendSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Why a clinic manager undoes an arrival; the audit trail keeps it."""
+
+    reason = TextField(
+        max_length=80, help_text="Why the arrival is undone, for the audit trail (1-80 characters)."
+    )
 
 
 class AppointmentSerializer(serializers.ModelSerializer):

@@ -10,21 +10,34 @@ the API, the admin and the import all call these functions.
   attended appointment passes the same check.
 - Once its end has passed without being attended, it is *missed* (derived, never stored).
 - A cancelled appointment is final: it can never be reinstated, attended, rescheduled or edited.
+- A clinic manager may undo a mistaken arrival until the appointment's end: it is active again.
 - Every change ends by planning the appointment's reminders anew (``reminders.services``).
 
 State changes are a conditional ``UPDATE … WHERE state = 'active' AND ends_at > now``, so of two
 clerks acting on one appointment at once exactly one wins, on every database. Attending adds
 ``AND starts_at < bound`` (``due_condition``), so a start moved meanwhile is seen too.
+
+No double bookings: a clinician cannot have two appointments whose times overlap, and neither can
+a patient; one that ends at 10:30 and one that starts at 10:30 only touch. Active and attended
+appointments occupy their time (an attended one took its slot; a missed one is stored active and
+held it), cancelled ones do not. So undoing an arrival never makes a new overlap. Exceptions:
+in a department that allows overbooking, a clinician's appointments in that department may
+overlap one another; a clinic manager may book over any clash with ``allow_overlap``; imported
+history is kept as it came (the import reports its overlaps). Booking and rescheduling lock the
+clinician's row and then the patient's before they look for a clash, so two clerks booking one
+slot at once queue and the second is refused (SQLite's BEGIN IMMEDIATE queues them already); on
+PostgreSQL exclusion constraints back the rule for every appointment whose ``overlap`` is checked.
 """
 
 import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from addresses.postcodes import normalise_postcode
@@ -35,11 +48,20 @@ from panda_project.exceptions import Conflict
 from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, normalise_fields
 from panda_project.timestamps import ensure_aware
+from panda_project.validators import reject_control_characters
 from patients.models import Patient
 from reminders.services import reminders_plan
 
-from .durations import validate_duration
-from .models import Appointment, State, Status, has_ended, running_condition
+from .durations import MAX_DURATION, validate_duration
+from .models import (
+    OCCUPYING_STATES,
+    Appointment,
+    Overlap,
+    State,
+    Status,
+    has_ended,
+    running_condition,
+)
 
 EDITABLE_FIELDS = (
     "patient",
@@ -53,6 +75,15 @@ EDITABLE_FIELDS = (
 # Appointments are kept within years that every supported database and time zone can represent.
 EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
+UNDO_ATTEND_PERMISSION = "appointments.undo_attend"
+BOOK_OVERLAP_PERMISSION = "appointments.book_overlap"
+# The audit trail's change reason holds at most 100 characters: "api; undo arrival: " and this.
+REASON_MAX_LENGTH = 80
+# PostgreSQL's exclusion constraints (migration 0008), by the party they protect.
+OVERLAP_CONSTRAINTS = {
+    "appointment_no_clinician_overlap": "clinician",
+    "appointment_no_patient_overlap": "patient",
+}
 
 
 def _refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
@@ -188,11 +219,19 @@ def appointment_create(
     postcode: str,
     site: Site | None = None,
     id: uuid.UUID | None = None,
+    allow_overlap: bool = False,
+    user=None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Book an appointment. It must end in the future; ``id`` may be given by the client;
-    ``site``, where given, must be one of the department's organisation's."""
+    ``site``, where given, must be one of the department's organisation's.
+
+    It may not overlap another of its clinician's or patient's (Conflict), unless ``user`` may
+    book over a clash and asks to with ``allow_overlap``. ``user`` is the person booking; None
+    only where there are no users to ask (the API's trusted-network mode).
+    """
     now = now or timezone.now()
+    _check_overlap_permission(allow_overlap, user)
     appointment = Appointment(
         patient=patient,
         starts_at=starts_at,
@@ -206,34 +245,179 @@ def appointment_create(
         appointment.id = id
     _validate(appointment)
     _refuse_ended(appointment, now)
-    _insert(appointment)
+    if id is not None:  # a second send of one booking is a duplicate first, not a clash
+        _refuse_taken_id(appointment)
+    _refuse_clashes(appointment, allow_overlap)
+    with _overlaps_refused(appointment):
+        _insert(appointment)
     reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
-def _insert(appointment: Appointment) -> None:
+def _refuse_taken_id(appointment: Appointment) -> None:
     if Appointment.objects.filter(pk=appointment.pk).exists():
         raise Conflict(_("An appointment with this id already exists."), code="appointment_exists")
+
+
+def _insert(appointment: Appointment) -> None:
+    _refuse_taken_id(appointment)
     appointment.save(force_insert=True)
 
 
+def _check_overlap_permission(allow_overlap: bool, user) -> None:
+    if allow_overlap and user is not None and not user.has_perm(BOOK_OVERLAP_PERMISSION):
+        raise PermissionDenied(_("Only a clinic manager may book over a clash."))
+
+
+def _lock_diaries(appointment: Appointment) -> None:
+    """Lock the clinician's row, then the patient's, until the transaction ends: a booking or
+    rescheduling of either waits here, so the clash check below sees the other's result. Always
+    in this order, so that two bookings cannot each hold what the other waits for."""
+    features = connections[Appointment.objects.db].features
+    if not features.has_select_for_update:  # SQLite: BEGIN IMMEDIATE already serialises writers
+        return
+    no_key = features.has_select_for_no_key_update  # lets inserts' foreign key checks through
+    for model, pk in ((Clinician, appointment.clinician_id), (Patient, appointment.patient_id)):
+        list(model.objects.select_for_update(no_key=no_key).filter(pk=pk).values_list("pk"))
+
+
+def clashes(appointment: Appointment, party: str):
+    """The appointments of ``appointment``'s clinician or patient (``party``) that occupy some
+    of its time, soonest first. Bounded below by the longest duration, so the scan of the
+    (party, starts_at) index covers a day or so."""
+    return (
+        Appointment.objects.filter(
+            **{party: getattr(appointment, f"{party}_id")},
+            state__in=OCCUPYING_STATES,
+            starts_at__lt=appointment.ends_at,
+            starts_at__gt=appointment.starts_at - MAX_DURATION,
+            ends_at__gt=appointment.starts_at,
+        )
+        .exclude(pk=appointment.pk)
+        .order_by("starts_at", "id")
+    )
+
+
+def _refuse_clashes(appointment: Appointment, allow_overlap: bool) -> None:
+    """Refuse an overlap with another appointment of the clinician or the patient (Conflict),
+    unless it is allowed; then set the appointment's ``overlap``, and note it in its history."""
+    _lock_diaries(appointment)
+    department = appointment.department
+    overbooked = False
+    for party in ("clinician", "patient"):
+        found = list(clashes(appointment, party)[:20])
+        if not found:
+            continue
+        # An overbooking department lets its own appointments of a clinician overlap.
+        refused = [
+            other
+            for other in found
+            if not (
+                party == "clinician"
+                and department.allows_overbooking
+                and other.department_id == department.pk
+            )
+        ]
+        if refused and not allow_overlap:
+            raise double_booking(party, refused[0])
+        overbooked = True
+    appointment.overlap = Overlap.OVERBOOKED if overbooked else Overlap.CHECKED
+    appointment.__dict__.pop("_change_reason", None)
+    if overbooked:
+        why = "overlap allowed" if allow_overlap else "department allows overbooking"
+        appointment._change_reason = "; ".join(filter(None, (current_channel(), why)))
+
+
+def double_booking(party: str, other: Appointment) -> Conflict:
+    """The refusal of a booking that overlaps ``other``, an appointment of the same ``party``."""
+    values = {
+        "id": other.pk,
+        "starts": date_format(timezone.localtime(other.starts_at), "D j M Y H:i"),
+        "ends": date_format(timezone.localtime(other.ends_at), "H:i T"),
+    }
+    if party == "clinician":
+        message = _(
+            "The clinician already has an appointment at this time: %(id)s, from %(starts)s "
+            "to %(ends)s."
+        )
+    else:
+        message = _(
+            "The patient already has an appointment at this time: %(id)s, from %(starts)s "
+            "to %(ends)s."
+        )
+    return Conflict(
+        message % values,
+        code=f"{party}_double_booked",
+        extra={
+            "conflicting_appointment": {
+                "id": other.pk,
+                "starts_at": other.starts_at,
+                "ends_at": other.ends_at,
+            }
+        },
+    )
+
+
+class _overlaps_refused:
+    """Turn PostgreSQL's refusal of an overlap (an exclusion constraint, should a writer the
+    checks did not see get in first) into the same Conflict as the checks give."""
+
+    def __init__(self, appointment: Appointment):
+        self.appointment = appointment
+        self.savepoint = transaction.atomic()
+
+    def __enter__(self):
+        self.savepoint.__enter__()
+
+    def __exit__(self, kind, error, traceback):
+        self.savepoint.__exit__(kind, error, traceback)
+        if not isinstance(error, IntegrityError):
+            return False
+        party = OVERLAP_CONSTRAINTS.get(_constraint_name(error))
+        if party is None:
+            return False
+        other = clashes(self.appointment, party).first()
+        if other is None:  # the appointment in the way was cancelled meanwhile
+            raise Conflict(
+                _("Another appointment was booked at this time meanwhile: try again."),
+                code=f"{party}_double_booked",
+            ) from error
+        raise double_booking(party, other) from error
+
+
+def _constraint_name(error: IntegrityError) -> str | None:
+    diagnostics = getattr(error.__cause__, "diag", None)
+    return getattr(diagnostics, "constraint_name", None)
+
+
 @transaction.atomic
-def appointment_update(*, appointment: Appointment, now: dt.datetime | None = None, **changes):
+def appointment_update(
+    *,
+    appointment: Appointment,
+    allow_overlap: bool = False,
+    user=None,
+    now: dt.datetime | None = None,
+    **changes,
+):
     """Reschedule or otherwise change an active appointment that has not yet ended.
 
     Cancelled, attended and missed appointments are history and cannot be edited (Conflict).
+    Overlaps are refused as ``appointment_create`` refuses them.
     """
     now = now or timezone.now()
+    _check_overlap_permission(allow_overlap, user)
     if appointment.status_at(now) != Status.ACTIVE:
         raise _refusal(appointment, now)
     apply_changes(appointment, changes, EDITABLE_FIELDS, "appointment_update")
     _validate(appointment)
     _refuse_ended(appointment, now)
+    _refuse_clashes(appointment, allow_overlap)
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
-    updated = Appointment.objects.filter(
-        running_condition(now), pk=appointment.pk, state=State.ACTIVE
-    ).update(ends_at=appointment.ends_at, updated_at=now, **fields)
+    with _overlaps_refused(appointment):
+        updated = Appointment.objects.filter(
+            running_condition(now), pk=appointment.pk, state=State.ACTIVE
+        ).update(ends_at=appointment.ends_at, updated_at=now, overlap=appointment.overlap, **fields)
     if not updated:
         raise _refusal(_current(appointment), now)
     history_record_change(appointment)
@@ -280,6 +464,71 @@ def appointment_attend(*, appointment: Appointment, now: dt.datetime | None = No
 
 
 @transaction.atomic
+def appointment_undo_attend(
+    *, appointment: Appointment, user, reason: str, now: dt.datetime | None = None
+) -> Appointment:
+    """Undo a mistaken arrival: the appointment is active again, as it was booked.
+
+    Only a clinic manager may (PermissionDenied), only for an attended appointment that has not
+    yet ended (Conflict), and with a reason, which the audit trail keeps beside the user. ``user``
+    is None only where there are no users to ask (the API's trusted-network mode).
+    """
+    now = now or timezone.now()
+    if user is not None and not user.has_perm(UNDO_ATTEND_PERMISSION):
+        raise PermissionDenied(_("Only a clinic manager may undo an arrival."))
+    reason = _undo_reason(reason)
+    updated = Appointment.objects.filter(
+        running_condition(now), pk=appointment.pk, state=State.ATTENDED
+    ).update(state=State.ACTIVE, attended_at=None, updated_at=now)
+    if not updated:
+        raise _undo_refusal(_current(appointment), now)
+    appointment.refresh_from_db()
+    if user is not None:
+        appointment._history_user = user
+    appointment._change_reason = "; ".join(
+        filter(None, (current_channel(), f"undo arrival: {reason}"))
+    )
+    history_record_change(appointment)
+    # Only this change is the undoing: what happens to the object next is recorded afresh.
+    appointment.__dict__.pop("_change_reason")
+    appointment.__dict__.pop("_history_user", None)
+    reminders_plan(appointment=appointment, now=now)
+    return appointment
+
+
+def _undo_reason(reason) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        error = ValidationError(_("Say why the arrival is undone."), code="required")
+    elif len(text) > REASON_MAX_LENGTH:
+        error = ValidationError(
+            _("Keep the reason to %(limit)s characters.") % {"limit": REASON_MAX_LENGTH},
+            code="max_length",
+        )
+    else:
+        try:
+            reject_control_characters(text)
+        except ValidationError as refusal:
+            raise ValidationError({"reason": refusal.error_list}) from None
+        return text
+    raise ValidationError({"reason": error})
+
+
+def _undo_refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
+    if appointment.state == State.CANCELLED:
+        return Conflict(_("This appointment is already cancelled."), code="appointment_cancelled")
+    if appointment.state != State.ATTENDED:
+        return Conflict(
+            _("This appointment is not marked attended: there is no arrival to undo."),
+            code="appointment_not_attended",
+        )
+    return Conflict(
+        _("This appointment has ended: its arrival can no longer be undone."),
+        code="appointment_ended",
+    )
+
+
+@transaction.atomic
 def appointment_delete(*, appointment: Appointment) -> None:
     appointment.delete()
 
@@ -297,7 +546,8 @@ def appointment_record_prepare(
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Validate an appointment from another system, in any status, as the import records it:
-    the unsaved appointment, or ValidationError / Conflict. Nothing is written.
+    the unsaved appointment, or ValidationError / Conflict. Nothing is written. It is not held
+    to the no-double-booking rule (its ``overlap`` is ``imported``).
 
     The exchange format has no attendance or cancellation time, so an imported attended or
     cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
@@ -315,6 +565,8 @@ def appointment_record_prepare(
         postcode=postcode,
     )
     _validate(appointment)
+    # History is kept as it came: overlaps are reported by the import, not refused.
+    appointment.overlap = Overlap.IMPORTED
     if status == Status.MISSED and not has_ended(appointment.ends_at, now):
         raise Conflict(
             _("A missed appointment must have ended; this one ends in the future."),

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from panda_project.api.access import api_auth_required
 from panda_project.api.schema import WRITE_ERRORS, errors
 from patients.models import Patient
 from patients.views import patient_by_nhs_number
@@ -24,12 +25,14 @@ from .serializers import (
     AppointmentSerializer,
     AppointmentUpdateSerializer,
     AppointmentWriteSerializer,
+    UndoAttendSerializer,
 )
 from .services import (
     appointment_attend,
     appointment_cancel,
     appointment_create,
     appointment_delete,
+    appointment_undo_attend,
     appointment_update,
 )
 
@@ -62,6 +65,14 @@ APPOINTMENT_EXAMPLES = [
         request_only=True,
     ),
 ]
+DOUBLE_BOOKING = (
+    "Refused with 409 when it would overlap another active or attended appointment of the "
+    "clinician (code `clinician_double_booked`) or of the patient (`patient_double_booked`); "
+    "the body's `conflicting_appointment` gives that appointment's `id`, `starts_at` and "
+    "`ends_at`. Touching is not overlapping. In a department that allows overbooking, a "
+    "clinician's appointments there may overlap; a clinic manager may book over any clash with "
+    '`"allow_overlap": true` (403 for other users when the API needs a token).'
+)
 STATE_CHANGE = (
     "Refused with 409 when the appointment is cancelled (code `appointment_cancelled`), attended "
     "(`appointment_attended`) or has ended without being attended (`appointment_missed`). Of two "
@@ -82,27 +93,33 @@ def _queryset():
     ),
     create=extend_schema(
         summary="Book an appointment",
-        description="It must end in the future. The client may choose its `id`.",
+        description="It must end in the future. The client may choose its `id`. " + DOUBLE_BOOKING,
         request=AppointmentWriteSerializer,
         examples=APPOINTMENT_EXAMPLES,
-        responses={201: AppointmentSerializer, **errors(*WRITE_ERRORS)},
+        responses={201: AppointmentSerializer, **errors(403, *WRITE_ERRORS)},
     ),
     retrieve=extend_schema(
         summary="Get an appointment", responses={200: AppointmentSerializer, **errors(404)}
     ),
     update=extend_schema(
         summary="Reschedule or change an appointment",
-        description="Only an active appointment that has not ended can change. " + STATE_CHANGE,
+        description="Only an active appointment that has not ended can change. "
+        + STATE_CHANGE
+        + " "
+        + DOUBLE_BOOKING,
         request=AppointmentUpdateSerializer,
         examples=APPOINTMENT_EXAMPLES,
-        responses={200: AppointmentSerializer, **errors(404, *WRITE_ERRORS)},
+        responses={200: AppointmentSerializer, **errors(403, 404, *WRITE_ERRORS)},
     ),
     partial_update=extend_schema(
         summary="Change part of an appointment",
-        description="Only an active appointment that has not ended can change. " + STATE_CHANGE,
+        description="Only an active appointment that has not ended can change. "
+        + STATE_CHANGE
+        + " "
+        + DOUBLE_BOOKING,
         request=AppointmentUpdateSerializer,
         examples=APPOINTMENT_EXAMPLES,
-        responses={200: AppointmentSerializer, **errors(404, *WRITE_ERRORS)},
+        responses={200: AppointmentSerializer, **errors(403, 404, *WRITE_ERRORS)},
     ),
     destroy=extend_schema(summary="Delete an appointment", responses={204: None, **errors(404)}),
 )
@@ -135,7 +152,7 @@ class AppointmentViewSet(viewsets.ModelViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        appointment = appointment_create(**serializer.validated_data)
+        appointment = appointment_create(**serializer.validated_data, user=_acting_user(request))
         response = self._respond(appointment, status.HTTP_201_CREATED)
         response["Location"] = response.data["url"]
         return response
@@ -150,7 +167,9 @@ class AppointmentViewSet(viewsets.ModelViewSet):
         )
         serializer.is_valid(raise_exception=True)
         return self._respond(
-            appointment_update(appointment=appointment, **serializer.validated_data)
+            appointment_update(
+                appointment=appointment, user=_acting_user(request), **serializer.validated_data
+            )
         )
 
     def perform_destroy(self, instance):
@@ -179,6 +198,35 @@ class AppointmentViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def attend(self, request, pk=None):
         return self._respond(appointment_attend(appointment=self.get_object()))
+
+    @extend_schema(
+        summary="Undo an arrival",
+        description="Makes an attended appointment active again, until the appointment's end; "
+        "the `reason` (required) and the user are kept in the audit trail. Clinic managers "
+        "only when the API needs a token (403 for other users). Refused with 409 when the "
+        "appointment is not attended (`appointment_not_attended`), is cancelled "
+        "(`appointment_cancelled`) or has ended (`appointment_ended`).",
+        request=UndoAttendSerializer,
+        responses={200: AppointmentSerializer, **errors(403, 404, *WRITE_ERRORS)},
+    )
+    @action(detail=True, methods=["post"], url_path="undo-attend")
+    def undo_attend(self, request, pk=None):
+        appointment = self.get_object()
+        serializer = UndoAttendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(
+            appointment_undo_attend(
+                appointment=appointment,
+                user=_acting_user(request),
+                reason=serializer.validated_data["reason"],
+            )
+        )
+
+
+def _acting_user(request):
+    """Whom the services ask about permissions: the user when the API needs a token; nobody in
+    the trusted-network mode, where whoever reaches the API may do anything."""
+    return request.user if api_auth_required() else None
 
 
 @extend_schema_view(

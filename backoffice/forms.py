@@ -1,7 +1,7 @@
 """Admin forms that write through the services, so the admin obeys exactly the API's rules."""
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from panda_project.exceptions import Conflict
@@ -64,6 +64,8 @@ class ServiceModelForm(forms.ModelForm):
             add_service_error(self, error)
         except Conflict as refusal:
             self.add_error(None, refusal.message)
+        except PermissionDenied as refusal:
+            self.add_error(None, str(refusal))
         except ObjectDoesNotExist:
             self.add_error(None, "Someone else has deleted this record meanwhile.")
         else:

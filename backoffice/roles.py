@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group, Permission
 RECEPTIONIST = "Receptionist"
 CLINIC_MANAGER = "Clinic manager"
 
-# (app label, model): the actions each role may take on it.
+# (app label, model): the actions each role may take on it: "view", "add", "change" and "delete",
+# or a model's own permission by its codename.
 ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
     # Receptionists register patients and book, cancel and check in appointments; they never
     # delete, and they see (but do not change) clinicians and departments to book with them.
@@ -21,7 +22,15 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
     # Clinic managers may do everything to PANDA's records, and read the audit trail.
     CLINIC_MANAGER: {
         ("patients", "patient"): ("view", "add", "change", "delete"),
-        ("appointments", "appointment"): ("view", "add", "change", "delete"),
+        # Only a manager undoes a mistaken arrival, or books over a clash on purpose.
+        ("appointments", "appointment"): (
+            "view",
+            "add",
+            "change",
+            "delete",
+            "undo_attend",
+            "book_overlap",
+        ),
         ("addresses", "address"): ("view", "add", "change", "delete"),
         ("clinicians", "clinician"): ("view", "add", "change", "delete"),
         ("clinicians", "department"): ("view", "add", "change", "delete"),
@@ -50,12 +59,12 @@ def role_permissions(role: str) -> list[Permission]:
     permissions = Permission.objects.filter(
         content_type__app_label__in={app for app, _ in wanted}
     ).select_related("content_type")
-    return [
-        permission
-        for permission in permissions
-        if permission.codename.split("_", 1)[0]
-        in wanted.get((permission.content_type.app_label, permission.content_type.model), ())
-    ]
+    chosen = []
+    for permission in permissions:
+        actions = wanted.get((permission.content_type.app_label, permission.content_type.model), ())
+        if permission.codename in actions or permission.codename.split("_", 1)[0] in actions:
+            chosen.append(permission)
+    return chosen
 
 
 def roles_ensure() -> list[Group]:

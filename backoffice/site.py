@@ -1,7 +1,9 @@
-"""PANDA's admin site: its titles, and an index page with what receptionists do most."""
+"""PANDA's admin site: its titles, an index page with what receptionists do most, and the day
+view (backoffice.day)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import path
 from django.utils.translation import gettext_lazy
 
 # The index lists this many of today's appointments; the full list is a click away.
@@ -13,6 +15,19 @@ class PandaAdminSite(admin.AdminSite):
     site_title = "PANDA"
     index_title = gettext_lazy("Today at the clinic")
     site_url = None  # PANDA has no public site to link to
+
+    def get_urls(self):
+        from . import day
+
+        urls = [
+            path("day/", self.admin_view(lambda r: day.day_view(self, r)), name="day"),
+            path(
+                "day/<uuid:pk>/<slug:action>/",
+                self.admin_view(lambda r, pk, action: day.day_action(self, r, pk, action)),
+                name="day_action",
+            ),
+        ]
+        return urls + super().get_urls()
 
     def index(self, request, extra_context=None):
         from appointments.selectors import todays_appointments

@@ -37,11 +37,11 @@ class ClinicianForm(ServiceModelForm):
 
 
 class DepartmentForm(ServiceModelForm):
-    service_fields = ("name", "organisation")
+    service_fields = ("name", "organisation", "allows_overbooking")
 
     class Meta:
         model = Department
-        fields = ("name", "organisation")
+        fields = ("name", "organisation", "allows_overbooking")
 
     def create(self, data):
         return department_create(**data)
@@ -102,8 +102,8 @@ class ClinicianAdmin(_NamedAdmin):
 @admin.register(Department)
 class DepartmentAdmin(_NamedAdmin):
     form = DepartmentForm
-    fields = ("name", "organisation", "created_at", "updated_at")
-    list_display = ("name", "organisation", "created_at", "updated_at")
+    fields = ("name", "organisation", "allows_overbooking", "created_at", "updated_at")
+    list_display = ("name", "organisation", "allows_overbooking", "created_at", "updated_at")
     list_select_related = ("organisation",)
 
     def delete_through_service(self, obj):

@@ -52,6 +52,13 @@ class Department(models.Model):
         related_name="departments",
         verbose_name=_("organisation"),
     )
+    allows_overbooking = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Whether a clinician's appointments in this department may overlap one another."
+        ),
+        verbose_name=_("allows overbooking"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 

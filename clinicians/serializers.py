@@ -10,6 +10,7 @@ from organisations.serializers import OrganisationSummarySerializer, SiteSummary
 from panda_project.api.fields import (
     ModelFieldsOnceMixin,
     NormalisedTextField,
+    StrictBooleanField,
     StrictSerializerMixin,
     TextField,
 )
@@ -120,6 +121,11 @@ class DepartmentSerializer(
     organisation_url = serializers.HyperlinkedRelatedField(
         source="organisation", view_name="organisation-detail", read_only=True, allow_null=True
     )
+    allows_overbooking = StrictBooleanField(
+        required=False,
+        help_text="Whether a clinician's appointments in this department may overlap one "
+        "another; false unless set.",
+    )
 
     class Meta:
         model = Department
@@ -128,6 +134,7 @@ class DepartmentSerializer(
             "name",
             "organisation",
             "organisation_url",
+            "allows_overbooking",
             "url",
             "created_at",
             "updated_at",

@@ -172,17 +172,29 @@ def _save_department(department: Department) -> Department:
 
 
 @transaction.atomic
-def department_create(*, name: str, organisation: Organisation | None = None) -> Department:
-    return _save_department(Department(name=name, organisation=organisation))
+def department_create(
+    *, name: str, organisation: Organisation | None = None, allows_overbooking: bool = False
+) -> Department:
+    """A department. ``allows_overbooking`` lets a clinician's appointments in it overlap one
+    another (see ``appointments.services``)."""
+    return _save_department(
+        Department(name=name, organisation=organisation, allows_overbooking=allows_overbooking)
+    )
 
 
 @transaction.atomic
 def department_update(
-    *, department: Department, name: str | None = None, organisation=_UNCHANGED
+    *,
+    department: Department,
+    name: str | None = None,
+    organisation=_UNCHANGED,
+    allows_overbooking: bool | None = None,
 ) -> Department:
     department.name = department.name if name is None else name
     if organisation is not _UNCHANGED:
         department.organisation = organisation
+    if allows_overbooking is not None:
+        department.allows_overbooking = allows_overbooking
     return _save_department(department)
 
 

@@ -1,6 +1,8 @@
 """Patients in the back office: found by NHS number typed any way, by name or by postcode, with
 their addresses and appointments on the same page. Every write goes through the services."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
@@ -22,6 +24,7 @@ from .filters import name_search_contains
 from .identifiers import format_identifier, identifier_or_none
 from .models import Language, Patient, ReminderChannel
 from .names import name_search_key
+from .phones import format_phone
 from .services import EDITABLE_FIELDS, patient_create, patient_delete, patient_update
 
 
@@ -44,15 +47,30 @@ def patient_search(queryset, term: str):
     return queryset.filter(matches) if matches else queryset.none()
 
 
+class ShownAsReadField(forms.CharField):
+    """A text field that shows the stored value as people read it (``show``); what is typed
+    is passed on as typed, for the service to normalise."""
+
+    def __init__(self, *, show, **kwargs):
+        self.show = show
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return self.show(value) if value else value
+
+
 class PatientForm(ServiceModelForm):
     service_fields = EDITABLE_FIELDS
     # Typed values may be longer than their stored form ("943 476 5919", " sw1a  1aa"): the
     # service normalises, then validates, as it does for the API.
-    nhs_number = forms.CharField(
-        label=gettext_lazy("NHS number"), max_length=64, help_text=gettext_lazy("Spaced or not.")
+    nhs_number = ShownAsReadField(
+        show=format_identifier,
+        label=gettext_lazy("NHS number"),
+        max_length=64,
+        help_text=gettext_lazy("Spaced or not."),
     )
     postcode = forms.CharField(max_length=32)
-    phone = forms.CharField(max_length=32, required=False)
+    phone = ShownAsReadField(show=format_phone, max_length=32, required=False)
     # Left out of a post (a form from before these existed), each keeps what it was.
     reminder_channel = forms.ChoiceField(
         label=gettext_lazy("reminder channel"), choices=ReminderChannel.choices, required=False
@@ -111,7 +129,7 @@ class PatientAdmin(
 ):
     form = PatientForm
     change_form_template = "admin/patients/patient/change_form.html"
-    list_display = ("nhs_number_spaced", "name", "date_of_birth", "postcode", "phone")
+    list_display = ("nhs_number_spaced", "name", "date_of_birth", "postcode", "phone_national")
     list_display_links = ("nhs_number_spaced", "name")
     # The search is patient_search; naming a field here turns the search box on.
     search_fields = ("name_search",)
@@ -124,6 +142,7 @@ class PatientAdmin(
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = (AddressInline, AppointmentInline)
+    # "nhs_number" is the method below: the history page shows it spaced.
     history_list_display = ("nhs_number", "name", "postcode")
     csv_filename = "patients.csv"
     csv_columns = (
@@ -140,8 +159,24 @@ class PatientAdmin(
     def nhs_number_spaced(self, patient):
         return format_identifier(patient.nhs_number)
 
+    def nhs_number(self, record):
+        return format_identifier(record.nhs_number)
+
+    @admin.display(description=gettext_lazy("Phone"), ordering="phone")
+    def phone_national(self, patient):
+        return format_phone(patient.phone) if patient.phone else ""
+
     def get_search_results(self, request, queryset, search_term):
         return patient_search(queryset, search_term), False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # ?highlight=<appointment id>: the appointment just booked stands out in the list.
+        try:
+            highlight = uuid.UUID(request.GET.get("highlight", ""))
+        except ValueError:
+            highlight = None
+        extra_context = {**(extra_context or {}), "highlight": highlight}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_through_service(self, obj):
         patient_delete(patient=obj)
@@ -155,7 +190,7 @@ class PatientHistoryAdmin(admin.ModelAdmin):
     list_display = (
         "history_date_local",
         "history_type",
-        "nhs_number",
+        "nhs_number_spaced",
         "name",
         "history_user",
         "history_change_reason",
@@ -165,6 +200,10 @@ class PatientHistoryAdmin(admin.ModelAdmin):
     search_help_text = gettext_lazy("An NHS number, spaced or not.")
     date_hierarchy = None
     list_select_related = ("history_user",)
+
+    @admin.display(description=gettext_lazy("NHS number"), ordering="nhs_number")
+    def nhs_number_spaced(self, record):
+        return format_identifier(record.nhs_number)
 
     @admin.display(description=gettext_lazy("When"), ordering="history_date")
     def history_date_local(self, record):

@@ -13,7 +13,7 @@ from addresses.postcodes import POSTCODE_MAX_LENGTH, validate_postcode
 from panda_project.history import PandaHistoricalRecords
 from panda_project.validators import reject_control_characters
 
-from .identifiers import IDENTIFIER_MAX_LENGTH, validate_identifier
+from .identifiers import IDENTIFIER_MAX_LENGTH, format_identifier, validate_identifier
 from .names import NAME_MAX_LENGTH, name_search_key
 from .phones import validate_phone
 
@@ -110,7 +110,8 @@ class Patient(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.nhs_number})"
+        # As people read it, spaced (the admin's titles and patient search show this).
+        return f"{self.name} ({format_identifier(self.nhs_number)})"
 
     def save(self, *args, **kwargs):
         self.name_search = name_search_key(self.name)

@@ -26,3 +26,19 @@ def normalise_phone(value: str) -> str:
 def validate_phone(value: str) -> None:
     if value and normalise_phone(value) != value:
         raise _invalid()
+
+
+def format_phone(value: str) -> str:
+    """A stored number as people read it: UK numbers (+44, the Crown Dependencies too)
+    nationally ("020 7946 0958"), others internationally ("+33 1 42 68 53 00"); anything
+    unparseable as stored."""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

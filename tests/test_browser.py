@@ -90,6 +90,12 @@ class Page:
         self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
+def local_time_of(day: dt.date) -> str:
+    """How the back office writes 10:30 on ``day``."""
+    starts = dt.datetime.combine(day, dt.time(10, 30), tzinfo=timezone.get_current_timezone())
+    return f"{starts:%a} {starts.day} {starts:%b %Y %H:%M %Z}"
+
+
 def test_a_receptionist_books_cancels_and_cannot_then_mark_attended(live_server, browser):
     staff_create(username="rita", password=PASSWORD, role=RECEPTIONIST)
     patient = PatientFactory(nhs_number="9434765919", name="Siân O'Brien", postcode="CF10 1AA")
@@ -121,9 +127,13 @@ def test_a_receptionist_books_cancels_and_cannot_then_mark_attended(live_server,
     assert page.find("#id_postcode").get_attribute("value") == "CF10 1AA"
     page.screenshot("3-booking")
     page.find("input[name=_save]").click()
-    assert any("was added successfully" in message for message in page.messages())
+    # Back on the patient's page, with the new appointment outlined.
+    assert page.messages() == [f"Booked: Siân O'Brien (943 476 5919), {local_time_of(day)}."]
     appointment = Appointment.objects.get(patient=patient)
     assert timezone.localtime(appointment.starts_at).time() == dt.time(10, 30)
+    link = page.find(f"#appointments-group a[href*='{appointment.pk}']")
+    row = link.find_element("xpath", "./ancestor::tr")
+    assert row.value_of_css_property("outline-style") == "solid"
     page.screenshot("4-booked")
 
     def act(action: str) -> list[str]:

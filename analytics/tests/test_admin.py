@@ -92,3 +92,12 @@ def test_clinic_managers_may_open_it_and_receptionists_may_not(client, db, role,
     client.force_login(user)
 
     assert client.get(URL).status_code == status
+
+
+def test_the_form_shows_the_range_in_use_when_none_was_given(manager, crafted, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    response = manager.get(URL)
+    report = response.context["report"]
+    page = response.content.decode()
+    assert f'name="first_day" value="{report.first_day.isoformat()}"' in page
+    assert f'name="last_day" value="{report.last_day.isoformat()}"' in page

@@ -1,6 +1,7 @@
 import datetime as dt
+import re
 
-from analytics.charts import _gridlines, _nice_top, trend_chart
+from analytics.charts import TICK_SPACING, _gridlines, _nice_top, axis_labels, trend_chart
 from analytics.selectors import MissedFigures, MissedReport, Period
 
 JANUARY = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
@@ -43,3 +44,62 @@ def test_the_axis_tops_are_round_numbers():
     ]
     assert _gridlines(20) == [0, 5, 10, 15, 20]
     assert _gridlines(50) == [0, 10, 20, 30, 40, 50]
+
+
+def periods(first: dt.date, count: int, days: int) -> list[Period]:
+    starts = [first + dt.timedelta(days=days * i) for i in range(count)]
+    return [Period(start, start + dt.timedelta(days=days - 1)) for start in starts]
+
+
+def months(first_year: int, count: int) -> list[Period]:
+    starts = [dt.date(first_year + i // 12, i % 12 + 1, 1) for i in range(count)]
+    return [Period(start, start) for start in starts]
+
+
+def test_month_labels_are_spaced_out_with_the_year_where_it_changes():
+    days = [period.start for period in months(2018, 36)]  # Jan 2018 to Dec 2020
+    labels = axis_labels("month", days, plot_width=680)
+    assert labels == [
+        (0, "Jan", "2018"),
+        (4, "May", ""),
+        (8, "Sep", ""),
+        (12, "Jan", "2019"),
+        (16, "May", ""),
+        (20, "Sep", ""),
+        (24, "Jan", "2020"),
+        (28, "May", ""),
+        (32, "Sep", ""),
+    ]
+
+
+def test_weekly_labels_carry_the_year_and_never_come_closer_than_the_tick_spacing():
+    days = [period.start for period in periods(dt.date(2024, 12, 2), 260, 7)]
+    labels = axis_labels("week", days, plot_width=680)
+    assert labels[:3] == [(0, "2 Dec", "2024"), (26, "2 Jun", "2025"), (52, "1 Dec", "")]
+    assert len(labels) == 10
+    spacing = 680 / 259 * 26
+    assert spacing >= TICK_SPACING
+
+
+def test_every_label_in_the_svg_is_at_least_the_tick_spacing_from_the_next():
+    report = MissedReport("department", "day", periods(dt.date(2025, 1, 1), 365, 1), [])
+    svg = str(trend_chart(report, "missed"))
+    xs = [float(x) for x in re.findall(r'<text x="([0-9.]+)" y="288"', svg)]
+    assert len(xs) == 10
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= TICK_SPACING
+    assert '<tspan x="56.0" dy="14">2025</tspan>' in svg
+
+
+def test_a_sparse_rate_is_one_connected_line_through_its_values():
+    rows = [
+        MissedFigures(
+            7, "renal", period, booked=2, attended=1, cancelled=0, missed=1, minutes_lost=30
+        )
+        for period in periods(dt.date(2025, 1, 6), 52, 7)[::10]
+    ]
+    report = MissedReport("department", "week", periods(dt.date(2025, 1, 6), 52, 7), rows)
+    svg = str(trend_chart(report, "missed_rate"))
+    assert svg.count("<polyline") == 1
+    points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()
+    assert len(points) == 6  # weeks 0, 10, 20, 30, 40 and 50, joined up
+    assert svg.count("<circle") == 6

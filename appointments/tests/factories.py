@@ -3,14 +3,18 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from appointments.models import Appointment, State
+from appointments.models import Appointment, Overlap, State
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from patients.tests.factories import PatientFactory
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
     """An active appointment tomorrow. ``ended=True`` puts it in the past (so it is missed);
-    ``in_progress=True`` started five minutes ago, so it is due and may be marked attended."""
+    ``in_progress=True`` started five minutes ago, so it is due and may be marked attended.
+
+    Rows are written as they are, as the import writes history: ``overlap`` is ``imported``, so
+    PostgreSQL's exclusion constraints let tests build overlapping data. A test of the
+    constraints asks for ``overlap=Overlap.CHECKED``."""
 
     class Meta:
         model = Appointment
@@ -37,3 +41,4 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     clinician = factory.SubFactory(ClinicianFactory)
     department = factory.SubFactory(DepartmentFactory)
     postcode = factory.Faker("postcode", locale="en_GB")
+    overlap = Overlap.IMPORTED

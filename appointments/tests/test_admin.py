@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from appointments.admin import describe
 from appointments.models import Appointment, State
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from patients.tests.factories import PatientFactory
@@ -30,8 +31,9 @@ def listed(client, **params) -> list[Appointment]:
 
 
 def act(client, action: str, *appointments) -> list[tuple[str, str]]:
+    # The past is in the list only when asked for (it opens on today and upcoming).
     response = client.post(
-        CHANGELIST,
+        f"{CHANGELIST}?day=all",
         {"action": action, "_selected_action": [str(a.pk) for a in appointments]},
         follow=True,
     )
@@ -52,10 +54,26 @@ def test_the_status_filter_finds_missed_appointments(admin_client):
     active = AppointmentFactory()
     cancelled = AppointmentFactory(cancelled=True)
     attended = AppointmentFactory(ended=True, attended=True)
-    assert listed(admin_client, status="missed") == [missed]
-    assert listed(admin_client, status="active") == [active]
-    assert listed(admin_client, status="cancelled") == [cancelled]
-    assert listed(admin_client, status="attended") == [attended]
+    assert listed(admin_client, status="missed", day="all") == [missed]
+    assert listed(admin_client, status="active", day="all") == [active]
+    assert listed(admin_client, status="cancelled", day="all") == [cancelled]
+    assert listed(admin_client, status="attended", day="all") == [attended]
+
+
+def test_the_list_opens_on_today_and_upcoming_soonest_first_and_shows_the_past_on_request(
+    admin_client,
+):
+    today = timezone.localdate()
+    early = dt.datetime.combine(today, dt.time(0, 30), tzinfo=LONDON)
+    yesterday = AppointmentFactory(starts_at=early - dt.timedelta(days=1))
+    next_week = AppointmentFactory(starts_at=early + dt.timedelta(days=7))
+    this_morning = AppointmentFactory(starts_at=early)
+    assert listed(admin_client) == [this_morning, next_week]
+    assert listed(admin_client, day="past") == [yesterday]
+    assert listed(admin_client, day="all") == [yesterday, this_morning, next_week]
+    choices = admin_client.get(CHANGELIST).content.decode()
+    assert '<a href="?day=all">All</a>' in choices
+    assert '<li class="selected">\n    <a href="?day=upcoming">Today and upcoming</a>' in choices
 
 
 def test_the_day_filter_follows_the_clinics_calendar(admin_client):
@@ -176,7 +194,7 @@ def test_the_csv_export_holds_the_filtered_list(admin_client):
     missed = AppointmentFactory(ended=True, duration=dt.timedelta(minutes=90))
     AppointmentFactory()
     response = admin_client.get(
-        reverse("admin:appointments_appointment_export"), {"status": "missed"}
+        reverse("admin:appointments_appointment_export"), {"status": "missed", "day": "all"}
     )
     rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [(row["id"], row["status"], row["duration"]) for row in rows] == [
@@ -205,3 +223,36 @@ def test_appointments_are_found_by_their_patients_name_or_nhs_number(admin_clien
     for term in ("sian o", "BRIEN", "943 476 5919"):
         assert listed(admin_client, q=term) == [ada]
     assert listed(admin_client, q="nobody") == []
+
+
+def test_after_booking_the_patients_page_shows_the_new_appointment_highlighted(admin_client):
+    patient, clinician, department = PatientFactory(), ClinicianFactory(), DepartmentFactory()
+    day = dt.date(timezone.localdate().year + 1, 6, 4)
+    response = admin_client.post(ADD, booking(patient, clinician, department, day))
+    appointment = Appointment.objects.get()
+    patient_page = reverse("admin:patients_patient_change", args=[patient.pk])
+    assert response["Location"] == (f"{patient_page}?highlight={appointment.pk}#appointments-group")
+    page = admin_client.get(response["Location"])
+    assert f'#appointments-group tr:has(a[href*="{appointment.pk}"])' in page.content.decode()
+    assert [str(m) for m in page.context["messages"]] == [f"Booked: {describe(appointment)}."]
+
+
+def test_after_booking_from_the_day_view_its_day_shows_the_new_appointment_highlighted(
+    admin_client,
+):
+    patient, clinician, department = PatientFactory(), ClinicianFactory(), DepartmentFactory()
+    day = dt.date(timezone.localdate().year + 1, 6, 4)
+    response = admin_client.post(f"{ADD}?from=day", booking(patient, clinician, department, day))
+    appointment = Appointment.objects.get()
+    assert response["Location"] == (
+        f"/admin/day/?date={day}&highlight={appointment.pk}#appointment-{appointment.pk}"
+    )
+    page = admin_client.get(response["Location"]).content.decode()
+    assert f'class="day-entry status-booked highlight" id="appointment-{appointment.pk}"' in page
+
+
+def test_a_highlight_that_is_not_an_appointment_id_is_ignored(admin_client):
+    patient = PatientFactory()
+    url = reverse("admin:patients_patient_change", args=[patient.pk])
+    page = admin_client.get(url, {"highlight": '"]{} body{display:none}'}).content.decode()
+    assert "tr:has(" not in page

@@ -9,7 +9,9 @@ Every 4xx response body is::
 of each field (``non_field_errors`` for the request as a whole) and is empty for other errors.
 """
 
+import datetime as dt
 import logging
+import uuid
 
 from django.core.exceptions import (
     ObjectDoesNotExist,
@@ -28,6 +30,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from panda_project.api.links import iso_datetime
 from panda_project.exceptions import Conflict
 
 logger = logging.getLogger(__name__)
@@ -102,11 +105,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's own explanation ("Only a clinic manager may …") is kept.
+        exc = exceptions.PermissionDenied(*exc.args[:1])
 
     if isinstance(exc, Conflict):
         set_rollback()
-        return Response(error_body(http.HTTP_409_CONFLICT, exc.code, exc.message), status=409)
+        body = error_body(http.HTTP_409_CONFLICT, exc.code, exc.message)
+        return Response(body | _plain(exc.extra), status=409)
     if isinstance(exc, RequestDataTooBig):
         set_rollback()
         return Response(too_large_body(), status=413)
@@ -136,6 +141,17 @@ def exception_handler(exc, context):
     logger.error("API request failed", exc_info=exc)
     body = error_body(500, "server_error", _("Something went wrong on our side."))
     return Response(body, status=500)
+
+
+def _plain(value):
+    """A Conflict's extra keys as JSON values: ids as text, timestamps as the API writes them."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, dt.datetime):
+        return iso_datetime(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def too_large_body() -> dict:

@@ -67,6 +67,15 @@ class TextField(StrictCharField):
         self.validators.append(reject_control_characters)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A BooleanField that takes only JSON true and false: DRF's would take "yes", 1 or "on"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class NormalisedTextField(StrictCharField):
     """Text with a standard form (NHS numbers, postcodes, phone numbers), coerced by the same

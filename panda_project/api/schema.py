@@ -24,6 +24,17 @@ Error = inline_serializer(
             help_text="Problems by field (`non_field_errors` for the whole request); "
             "empty unless the status is 400.",
         ),
+        "conflicting_appointment": inline_serializer(
+            "ConflictingAppointment",
+            {
+                "id": serializers.UUIDField(),
+                "starts_at": serializers.DateTimeField(),
+                "ends_at": serializers.DateTimeField(),
+            },
+            required=False,
+            help_text="Only with `clinician_double_booked` and `patient_double_booked`: the "
+            "appointment in the way.",
+        ),
     },
 )
 
@@ -42,6 +53,15 @@ _EXAMPLES = {
                     }
                 ]
             },
+        },
+    ),
+    403: (
+        "Not allowed for this user (when the API needs a token).",
+        {
+            "status": 403,
+            "code": "permission_denied",
+            "message": "Only a clinic manager may undo an arrival.",
+            "errors": {},
         },
     ),
     404: (

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "addresses",
     "organisations",
     "clinicians",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.htmx: the day view answers its own refreshes with the timetable alone.
+    "django_htmx.middleware.HtmxMiddleware",
     # Lets the audit trail record who made a change (see panda_project.history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "panda_project.middleware.BackOfficeMessageMiddleware",

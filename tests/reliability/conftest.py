@@ -1,8 +1,9 @@
 """Fixtures of the reliability checks: throwaway databases and live servers.
 
 These checks are marked ``slow`` and run by ``.ci/run`` (``pytest -m slow``), not by
-``make test``. PostgreSQL is at PG_URL (default postgres://postgres@127.0.0.1:5432/test); each
-check gets its own database named panda_reliability_*.
+``make test``. PostgreSQL is at PG_URL (default postgres://postgres@127.0.0.1:5432/test) and
+MariaDB, for the checks that run on all three databases, at MARIADB_URL (default
+mysql://root@127.0.0.1:3306/test); each check gets its own database named panda_reliability_*.
 """
 
 import os
@@ -12,9 +13,16 @@ from collections import defaultdict
 import pytest
 import requests
 
-from .harness import Server, drop_postgres_database, postgres_database
+from .harness import (
+    Server,
+    drop_mariadb_database,
+    drop_postgres_database,
+    mariadb_database,
+    postgres_database,
+)
 
 PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+MARIADB_URL = os.environ.get("MARIADB_URL", "mysql://root@127.0.0.1:3306/test")
 FIGURES: dict[str, list[str]] = defaultdict(list)
 
 
@@ -48,6 +56,21 @@ def postgresql_url():
     url = postgres_database(PG_URL, f"panda_reliability_{uuid.uuid4().hex[:8]}")
     yield url
     drop_postgres_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def any_database_url(request, tmp_path):
+    """Each of the three databases in turn."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'panda.sqlite3'}"
+        return
+    make, drop, base = {
+        "postgresql": (postgres_database, drop_postgres_database, PG_URL),
+        "mariadb": (mariadb_database, drop_mariadb_database, MARIADB_URL),
+    }[request.param]
+    url = make(base, f"panda_reliability_{uuid.uuid4().hex[:8]}")
+    yield url
+    drop(url)
 
 
 @pytest.fixture

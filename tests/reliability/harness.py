@@ -162,6 +162,34 @@ def drop_postgres_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
+def mariadb_database(base_url: str, name: str) -> str:
+    """A fresh, empty database ``name`` (utf8mb4, binary collation, as PANDA's tests make) on
+    the MariaDB server of ``base_url``; its URL."""
+    parts = urlsplit(base_url)
+    with _mariadb(parts) as connection, connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_mariadb_database(url: str) -> None:
+    parts = urlsplit(url)
+    with _mariadb(parts) as connection, connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{parts.path.lstrip('/')}`")
+
+
+def _mariadb(parts):
+    import pymysql
+
+    return pymysql.connect(
+        host=parts.hostname,
+        port=parts.port or 3306,
+        user=parts.username or "root",
+        password=parts.password or "",
+        autocommit=True,
+    )
+
+
 class NHSNumbers:
     """Valid, distinct NHS numbers from a starting point, safe to share between threads."""
 

@@ -2,6 +2,8 @@
 `manage.py restore` into an empty database, holds every write answered before the backup began,
 whole, and nothing sent after it ended (SQLite: the online backup API; PostgreSQL: pg_dump)."""
 
+import datetime as dt
+import itertools
 import json
 import subprocess
 import threading
@@ -47,6 +49,8 @@ class Writers:
         self.writes: list[Write] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        # Each booking in a half-hour of its own, so that none is a double booking.
+        self.slots = itertools.count()
 
     def run(self) -> None:
         session = requests.Session()
@@ -63,12 +67,16 @@ class Writers:
                 self.send(session, "appointment", key, "/api/v1/appointments/", {
                     "id": key,
                     "patient": nhs_number,
-                    "starts_at": "2033-03-01T09:00:00+00:00",
+                    "starts_at": self.slot(),
                     "duration": "30m",
                     "clinician": self.ids["clinician"],
                     "department": self.ids["department"],
                     "postcode": "LS1 4AP",
                 })  # fmt: skip
+
+    def slot(self) -> str:
+        starts_at = dt.datetime(2033, 3, 1, 9, 0, tzinfo=dt.UTC)
+        return (starts_at + dt.timedelta(minutes=30 * next(self.slots))).isoformat()
 
     def send(self, session, kind: str, key: str, path: str, body: dict) -> Write:
         write = Write(kind, key, body, time.monotonic())

@@ -2,6 +2,7 @@
 and on SQLite never "database is locked"."""
 
 import datetime as dt
+import itertools
 import random
 import threading
 import time
@@ -18,6 +19,9 @@ pytestmark = pytest.mark.slow
 CLIENTS = 20
 LOAD_SECONDS = 30
 LOAD_THREADS = 8
+FIRST_SLOT = dt.datetime(2031, 6, 4, 8, 0, tzinfo=dt.UTC)
+# Each race books a slot of its own: a clinician's attended appointment occupies its time.
+SLOTS = itertools.count()
 
 
 def patient(nhs_number: str, name: str = "Race Condition") -> dict:
@@ -29,10 +33,12 @@ def patient(nhs_number: str, name: str = "Race Condition") -> dict:
     }
 
 
-def booking(nhs_number: str, ids: dict, **extra) -> dict:
+def booking(nhs_number: str, ids: dict, slot: int = 0, **extra) -> dict:
+    """A 20-minute booking in the ``slot``-th 20 minutes from FIRST_SLOT."""
+    starts_at = FIRST_SLOT + dt.timedelta(minutes=20 * slot)
     return {
         "patient": nhs_number,
-        "starts_at": "2031-06-04T09:00:00+01:00",
+        "starts_at": starts_at.isoformat(),
         "duration": "20m",
         "clinician": ids["clinician"],
         "department": ids["department"],
@@ -45,9 +51,11 @@ def race_state_changes(servers: list, nhs_numbers: NHSNumbers, ids: dict) -> Cou
     session = requests.Session()
     nhs_number = nhs_numbers()
     assert session.post(servers[0].url("/api/v1/patients/"), json=patient(nhs_number)).ok
-    # Started a minute ago: due, so that attending it is allowed and only the race decides.
+    # Started a minute ago: due, so that attending it is allowed and only the race decides; with
+    # a clinician of its own, as a clinician's attended appointment occupies its time.
+    clinician = session.post(servers[0].url("/api/v1/clinicians/"), json={"name": "Dr Race"})
     started = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
-    body = booking(nhs_number, ids, starts_at=started)
+    body = booking(nhs_number, ids | {"clinician": clinician.json()["id"]}, starts_at=started)
     created = session.post(servers[0].url("/api/v1/appointments/"), json=body)
     assert created.status_code == 201, created.text
     appointment = created.json()["id"]
@@ -129,6 +137,74 @@ def test_two_app_servers_on_one_database_still_give_one_winner(postgresql_url, s
     )
 
 
+def race_bookings(servers: list, nhs_numbers: NHSNumbers, ids: dict) -> Counter:
+    """20 clerks book 20 patients into one clinician's same slot at once, over ``servers``;
+    then 20 book one patient with 20 clinicians at once."""
+    session = requests.Session()
+    patients = [nhs_numbers() for _ in range(CLIENTS)]
+    for nhs_number in patients:
+        assert session.post(servers[0].url("/api/v1/patients/"), json=patient(nhs_number)).ok
+    clinicians = [
+        session.post(servers[0].url("/api/v1/clinicians/"), json={"name": f"Dr {i}"}).json()["id"]
+        for i in range(CLIENTS)
+    ]
+    slot = next(SLOTS)
+
+    def book(body: dict, index: int):
+        server = servers[index % len(servers)]
+        response = send(requests.Session(), "POST", server.url("/api/v1/appointments/"), json=body)
+        if response is None:
+            return (None, None)
+        return (response.status_code, response.json().get("code"))
+
+    same_clinician = simultaneously(CLIENTS, lambda i: book(booking(patients[i], ids, slot), i))
+    assert Counter(same_clinician) == {
+        (201, None): 1,
+        (409, "clinician_double_booked"): CLIENTS - 1,
+    }, same_clinician
+    same_patient = simultaneously(
+        CLIENTS,
+        lambda i: book(booking(patients[0], ids | {"clinician": clinicians[i]}, slot + 1), i),
+    )
+    assert Counter(same_patient) == {
+        (201, None): 1,
+        (409, "patient_double_booked"): CLIENTS - 1,
+    }, same_patient
+    return Counter(status for status, _ in same_clinician + same_patient)
+
+
+def test_simultaneous_bookings_of_one_slot_give_one_booking(any_database_url, servers):
+    server = servers(any_database_url, workers=6)
+    ids = seed(server)
+    nhs_numbers = NHSNumbers(400_000_000)
+    rounds = 3
+    for _ in range(rounds):
+        race_bookings([server], nhs_numbers, ids)
+    backend = any_database_url.split(":")[0]
+    report(
+        "double bookings",
+        f"{backend}: {rounds} x {CLIENTS} bookings of one clinician's slot and {rounds} x "
+        f"{CLIENTS} of one patient's: one 201 each, the rest 409",
+    )
+    log = server.log()
+    assert "database is locked" not in log
+    assert "Traceback" not in log
+
+
+def test_two_app_servers_give_one_booking_per_slot(postgresql_url, servers):
+    first = servers(postgresql_url, workers=3)
+    second = servers(postgresql_url, workers=3)
+    ids = seed(first)
+    nhs_numbers = NHSNumbers(500_000_000)
+    for _ in range(3):
+        race_bookings([first, second], nhs_numbers, ids)
+    report(
+        "two app servers (postgresql)",
+        f"3 x {CLIENTS} bookings of one slot across ports {first.port} and {second.port}: "
+        "one 201 each",
+    )
+
+
 class MixedLoad:
     """Clients that read and write for a while, counting statuses and latencies."""
 
@@ -159,7 +235,8 @@ class MixedLoad:
                 with self.lock:
                     self.patients.append(nhs_number)
         elif choice < 0.30:
-            body = booking(rng.choice(self.patients), self.ids, id=str(uuid.uuid4()))
+            slot = rng.randrange(1_000_000)  # so that few bookings clash
+            body = booking(rng.choice(self.patients), self.ids, slot, id=str(uuid.uuid4()))
             response = send(session, "POST", url("/api/v1/appointments/"), json=body)
             if response is not None and response.status_code == 201:
                 with self.lock:

@@ -1,6 +1,8 @@
 """kill -9 during a write load: after a restart, every write answered 201 is there and whole,
 and nothing that was refused is."""
 
+import datetime as dt
+import itertools
 import random
 import sqlite3
 import threading
@@ -16,6 +18,8 @@ from .harness import NHSNumbers, Outcome, send
 
 pytestmark = pytest.mark.slow
 KILLS = 3
+FIRST_SLOT = dt.datetime(2032, 2, 29, 13, 45, tzinfo=dt.UTC)
+SLOTS = itertools.count()
 WRITERS = 6
 
 
@@ -85,10 +89,12 @@ class Writers:
             return self.keep("appointment", key, body, response)
 
     def booking(self, nhs_number: str, key: str, postcode: str) -> dict:
+        # Each booking in a slot of its own, so that none is a double booking.
+        starts_at = FIRST_SLOT + dt.timedelta(minutes=75 * next(SLOTS))
         return {
             "id": key,
             "patient": nhs_number,
-            "starts_at": "2032-02-29T13:45:00+00:00",
+            "starts_at": starts_at.isoformat(),
             "duration": "1h15m",
             "clinician": self.ids["clinician"],
             "department": self.ids["department"],

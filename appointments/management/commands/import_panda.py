@@ -52,6 +52,11 @@ class Command(BaseCommand):
                     _("%(kind)s row %(number)s (%(key)s): rejected: %(reason)s")
                     % {"kind": KINDS[option], "number": number, "key": key, "reason": reason}
                 )
+            for number, key, which in report.overlapping:
+                self.stdout.write(
+                    _("%(kind)s row %(number)s (%(key)s): imported, but it overlaps: %(which)s")
+                    % {"kind": KINDS[option], "number": number, "key": key, "which": which}
+                )
             self.stdout.write(report.summary())
         if options["strict"] and any(report.counts["rejected"] for report in reports):
             raise CommandError(_("Some rows were rejected."))

@@ -1,0 +1,81 @@
+"""Imported history is kept as it came: overlapping rows are imported and reported."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from appointments.importer import import_appointments, import_patients
+from appointments.models import Appointment, Overlap
+from appointments.services import appointment_create
+from appointments.tests.test_import import appointment_row, patient_row
+from clinicians.models import Clinician, Department
+from patients.models import Patient
+
+pytestmark = pytest.mark.django_db
+A, B, C, D = (f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 5))
+
+
+@pytest.fixture(autouse=True)
+def patients():
+    import_patients([patient_row(), patient_row(nhs_number="2425895140", name="Bo")])
+
+
+def rows():
+    """Row 2 overlaps row 1 (the same clinician); row 3 only touches row 2's end; row 4 overlaps
+    row 1 by its patient but is cancelled, so it does not count."""
+    return [
+        appointment_row(id=A, time="2020-01-21T16:30:00+00:00", duration="30m"),
+        appointment_row(
+            id=B, patient="2425895140", time="2020-01-21T16:45:00+00:00", duration="30m"
+        ),
+        appointment_row(id=C, time="2020-01-21T17:15:00+00:00", clinician="Dr B"),
+        appointment_row(id=D, status="cancelled", time="2020-01-21T16:40:00+00:00"),
+    ]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_overlapping_rows_are_imported_and_the_later_one_reported(batch_size):
+    report = import_appointments(rows(), batch_size=batch_size)
+    assert report.counts["created"] == 4
+    assert not report.rejected
+    assert report.overlapping == [
+        (
+            2,
+            B,
+            f"The clinician already has an appointment at this time: {A}, "
+            "from Tue 21 Jan 2020 16:30 to 17:00 GMT.",
+        )
+    ]
+    assert set(Appointment.objects.values_list("overlap", flat=True)) == {Overlap.IMPORTED}
+
+
+def test_an_overlap_with_an_appointment_stored_before_is_reported():
+    stored = appointment_create(
+        patient=Patient.objects.get(nhs_number="9434765919"),
+        starts_at=dt.datetime(2040, 1, 1, 9, 0, tzinfo=dt.UTC),
+        duration=dt.timedelta(minutes=30),
+        clinician=Clinician.objects.create(name="Dr C"),
+        department=Department.objects.create(name="Dermatology"),
+        postcode="M1 1AE",
+    )
+    report = import_appointments(
+        [appointment_row(id=A, status="active", time="2040-01-01T09:10:00+00:00")]
+    )
+    assert [(number, key) for number, key, _ in report.overlapping] == [(1, A)]
+    assert str(stored.pk) in report.overlapping[0][2]
+    assert "The patient already has" in report.overlapping[0][2]
+
+
+def test_the_command_prints_the_overlaps(tmp_path):
+    path = tmp_path / "appointments.json"
+    path.write_text(json.dumps(rows()))
+    out = io.StringIO()
+    call_command("import_panda", appointments=str(path), stdout=out, stderr=io.StringIO())
+    assert (
+        f"appointments row 2 ({B}): imported, but it overlaps: The clinician already has an "
+        f"appointment at this time: {A}, from Tue 21 Jan 2020 16:30 to 17:00 GMT."
+    ) in out.getvalue()
+    assert "appointments: 4 created, 0 updated, 0 unchanged, 0 rejected" in out.getvalue()
