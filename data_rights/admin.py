@@ -4,8 +4,8 @@ patient's page; the records of exports and erasures are read-only lists."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +34,10 @@ class PatientDataRightsAdminMixin:
     def export_data(self, request, object_id):
         if not (request.user.has_perm(EXPORT_PERMISSION) and self.has_view_permission(request)):
             raise PermissionDenied
-        patient = get_object_or_404(self.model, pk=object_id)
+        # The admin's own lookup: an id that is no patient's (or no number at all) is None.
+        patient = self.get_object(request, unquote(object_id))
+        if patient is None:
+            raise Http404
         with transaction.atomic():
             patient_export_record(patient=patient, channel=Channel.BACKOFFICE, user=request.user)
             body = JSONRenderer().render(patient_data(patient, request))
