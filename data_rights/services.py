@@ -49,6 +49,11 @@ def request_actor() -> tuple[str, object]:
     return (Channel.API if current_channel() == "api" else Channel.BACKOFFICE), user
 
 
+def _ids(queryset) -> set[int]:
+    """The record ids of ``queryset``: of a history table, each record once."""
+    return set(queryset.values_list("id", flat=True).distinct())
+
+
 def _strip_admin_log(patient_ids, address_ids, appointment_ids) -> None:
     types = ContentType.objects.get_for_models(Patient, Address, Appointment)
     objects = Q()
@@ -74,15 +79,19 @@ def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> li
         return []
     ids = [pk for pk, _ in rows]
     patient_type = ContentType.objects.get_for_model(Patient)
-    addresses = Address.objects.filter(content_type=patient_type, object_id__in=ids)
-    address_ids = list(addresses.values_list("pk", flat=True))
-    appointment_ids = list(
-        Appointment.objects.filter(patient_id__in=ids).values_list("pk", flat=True)
+    address_history = Address.history.filter(content_type=patient_type, object_id__in=ids)
+    # Every address and appointment the patients ever had, those deleted before now included
+    # (the audit trail remembers them; the admin's log may still name them).
+    address_ids = _ids(address_history) | _ids(
+        Address.objects.filter(content_type=patient_type, object_id__in=ids)
+    )
+    appointment_ids = _ids(Appointment.history.filter(patient_id__in=ids)) | _ids(
+        Appointment.objects.filter(patient_id__in=ids)
     )
     with history_of_deletions_skipped():
         Patient.objects.filter(pk__in=ids).delete()
     Patient.history.filter(id__in=ids).delete()
-    Address.history.filter(content_type=patient_type, object_id__in=ids).delete()
+    address_history.delete()
     Appointment.history.filter(Q(patient_id__in=ids) | Q(id__in=appointment_ids)).delete()
     _strip_admin_log(ids, address_ids, appointment_ids)
     now = timezone.now()

@@ -178,6 +178,24 @@ def test_deleting_selected_patients_in_the_back_office_erases_everything(
     _erased(bystander, "backoffice", manager_user)
 
 
+def test_an_address_deleted_in_the_back_office_before_the_erasure_is_erased_too(
+    manager, manager_user, everything, bystander
+):
+    address = Address.objects.get(object_id=everything.pk)
+    url = reverse("admin:addresses_address_delete", args=[address.pk])
+    assert manager.post(url, {"post": "yes"}).status_code == 302
+    # The admin's log names the deleted address ("17 Wibblethorpe Lane, ..."), the patient
+    # no longer has it, and only the audit trail still knows whose it was.
+    assert LogEntry.objects.filter(object_repr__contains="Wibblethorpe").exists()
+    assert not Address.objects.exists()
+
+    call_command("erase_patient", NHS, stdout=io.StringIO())
+
+    _erased(bystander, "command")
+    deletion = LogEntry.objects.get(object_id=str(address.pk), action_flag=3)
+    assert (deletion.user, deletion.object_repr) == (manager_user, ERASED)
+
+
 def test_deleting_with_the_command_erases_everything(everything, bystander):
     out = io.StringIO()
     call_command("erase_patient", "943 476 5919", stdout=out)
