@@ -23,7 +23,7 @@ from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
 from panda_project.exceptions import Conflict
 from panda_project.history import current_channel, history_record_change
-from panda_project.services import apply_changes, normalise_fields
+from panda_project.services import apply_changes, lock_owner, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
 
@@ -134,6 +134,9 @@ def appointment_create(
         appointment.id = id
     _validate(appointment)
     _refuse_ended(appointment, now)
+    # The patient may have been erased since it was read: lock it, so that an erasure under
+    # way finishes first (and this booking is refused) or waits for this booking to go with it.
+    lock_owner(Patient, patient.pk)
     _insert(appointment)
     return appointment
 
@@ -155,6 +158,8 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
         raise _refusal(appointment, now)
     apply_changes(appointment, changes, EDITABLE_FIELDS, "appointment_update")
     _validate(appointment)
+    if "patient" in changes:
+        lock_owner(Patient, appointment.patient_id)
     _refuse_ended(appointment, now)
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
