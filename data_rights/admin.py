@@ -2,9 +2,11 @@
 patient's page; the records of exports and erasures are read-only lists."""
 
 from django.contrib import admin
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy
@@ -16,7 +18,7 @@ from patients.identifiers import identifier_or_none
 from .digests import nhs_number_hmac
 from .models import Channel, ErasureRecord, PatientExport
 from .selectors import patient_data
-from .services import ERASED, patient_export_record
+from .services import ERASED, patient_export_record, patients_erase
 from .views import EXPORT_PERMISSION
 
 
@@ -52,6 +54,33 @@ class PatientDataRightsAdminMixin:
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         perms_needed.discard(str(PatientExport._meta.verbose_name))
         return deleted, counts, perms_needed, protected
+
+    def log_deletions(self, request, queryset):
+        """Nothing yet: ``delete_queryset`` logs the patients it has erased, once erased."""
+        return []
+
+    def delete_queryset(self, request, queryset):
+        """ "Delete selected": the selected patients erased in one call of the erasure service
+        (one transaction, one merge of the search index), and a log entry, without their
+        names, for each patient it did erase."""
+        with transaction.atomic():
+            erased = patients_erase(
+                patient_ids=[patient.pk for patient in queryset],
+                channel=Channel.BACKOFFICE,
+                user=request.user,
+            )
+            patient_type = ContentType.objects.get_for_model(self.model)
+            LogEntry.objects.bulk_create(
+                LogEntry(
+                    user_id=request.user.pk,
+                    content_type=patient_type,
+                    object_id=str(pk),
+                    object_repr=ERASED,
+                    action_flag=DELETION,
+                    change_message="",
+                )
+                for pk in erased
+            )
 
     def response_delete(self, request, obj_display, obj_id):
         return super().response_delete(request, ERASED, obj_id)

@@ -69,14 +69,20 @@ def _strip_admin_log(patient_ids, address_ids, appointment_ids) -> None:
 
 
 @transaction.atomic
-def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> list[ErasureRecord]:
-    """Delete these patients and erase their personal data (see above): one record each.
-    Patients already gone (another deletion won a race) are left out."""
+def patients_erase(
+    *, patient_ids: Sequence[int], channel: str, user=None
+) -> dict[int, ErasureRecord]:
+    """Delete these patients and erase their personal data (see above): one record each, by
+    patient id. Patients already gone (another deletion won a race) are left out.
+
+    Erase many patients in one call where you can (the back office's "Delete selected",
+    ``purge_expired``'s batches): the SQLite search index's merge costs the same for one
+    patient as for a thousand."""
     # Locked, so that of two deletions of one patient at once the second finds nothing.
     patients = Patient.objects.select_for_update().filter(pk__in=patient_ids).order_by("pk")
     rows = list(patients.values_list("pk", "nhs_number"))
     if not rows:
-        return []
+        return {}
     ids = [pk for pk, _ in rows]
     patient_type = ContentType.objects.get_for_model(Patient)
     address_history = Address.history.filter(content_type=patient_type, object_id__in=ids)
@@ -102,7 +108,7 @@ def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> li
         for _, nhs_number in rows
     )
     _forget_search_terms()
-    return records
+    return dict(zip(ids, records, strict=True))
 
 
 def patient_erase(
@@ -113,7 +119,7 @@ def patient_erase(
     if channel is None:
         channel, user = request_actor()
     records = patients_erase(patient_ids=[patient.pk], channel=channel, user=user)
-    return records[0] if records else None
+    return records.get(patient.pk)
 
 
 def _forget_search_terms() -> None:

@@ -8,7 +8,9 @@ import io
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
+from django.contrib.admin import site as admin_site
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -176,6 +178,41 @@ def test_deleting_selected_patients_in_the_back_office_erases_everything(
     )
     assert response.status_code == 302
     _erased(bystander, "backoffice", manager_user)
+
+
+def test_deleting_selected_patients_erases_them_in_one_call(manager, manager_user, bystander):
+    others = PatientFactory.create_batch(3)
+    selected = [str(patient.pk) for patient in others]
+    with CaptureQueriesContext(connection) as queries:
+        response = manager.post(
+            reverse("admin:patients_patient_changelist"),
+            {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert list(Patient.objects.values_list("pk", flat=True)) == [bystander.pk]
+    assert [(r.channel, r.user) for r in ErasureRecord.objects.all()] == [
+        ("backoffice", manager_user)
+    ] * 3
+    deletions = LogEntry.objects.filter(action_flag=3).order_by("object_id")
+    assert [(e.object_id, e.object_repr, e.user) for e in deletions] == [
+        (pk, ERASED, manager_user) for pk in sorted(selected)
+    ]
+    optimized = [q for q in queries.captured_queries if "'optimize'" in q["sql"]]
+    assert len(optimized) == (1 if connection.vendor == "sqlite" else 0)
+
+
+def test_deleting_selected_patients_logs_only_those_it_erased(rf, manager_user, bystander):
+    other = PatientFactory()
+    selected = list(Patient.objects.order_by("pk"))  # as the page listed them
+    assert patient_erase(patient=other, channel="command") is not None  # meanwhile
+    request = rf.post("/")
+    request.user = manager_user
+    patient_admin = admin_site._registry[Patient]
+    patient_admin.log_deletions(request, selected)
+    patient_admin.delete_queryset(request, selected)
+    assert not Patient.objects.exists()
+    deletion = LogEntry.objects.get(action_flag=3)
+    assert (deletion.object_id, deletion.object_repr) == (str(bystander.pk), ERASED)
 
 
 def test_an_address_deleted_in_the_back_office_before_the_erasure_is_erased_too(
