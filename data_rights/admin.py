@@ -15,7 +15,7 @@ from backoffice.admin_tools import local_time
 from panda_project.api.renderers import JSONRenderer
 from patients.identifiers import identifier_or_none
 
-from .digests import nhs_number_hmac
+from .digests import known_keys, nhs_number_hmac
 from .models import Channel, ErasureRecord, PatientExport
 from .selectors import patient_data
 from .services import ERASED, patient_export_record, patients_erase
@@ -58,6 +58,9 @@ class PatientDataRightsAdminMixin:
     def log_deletions(self, request, queryset):
         """Nothing yet: ``delete_queryset`` logs the patients it has erased, once erased."""
         return []
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, [obj])
 
     def delete_queryset(self, request, queryset):
         """ "Delete selected": the selected patients erased in one call of the erasure service
@@ -104,7 +107,7 @@ class ErasureRecordAdmin(ReadOnlyAdmin):
     """Deleted patients: when, how and by whom. ``manage.py erasure_check NHS_NUMBER`` says
     whether a given number is among them; nothing here can show one."""
 
-    list_display = ("erased_at_local", "channel", "user")
+    list_display = ("erased_at_local", "channel", "user", "key_id")
     list_filter = ("channel",)
     # The search box takes an NHS number and finds its erasure records by their keyed hash.
     search_fields = ("nhs_number_hmac",)
@@ -116,7 +119,8 @@ class ErasureRecordAdmin(ReadOnlyAdmin):
         compact = identifier_or_none(search_term)
         if compact is None:
             return queryset.none(), False
-        return queryset.filter(nhs_number_hmac=nhs_number_hmac(compact)), False
+        hashes = [nhs_number_hmac(compact, key) for key in known_keys()]
+        return queryset.filter(nhs_number_hmac__in=hashes), False
 
     @admin.display(description=gettext_lazy("When"), ordering="erased_at")
     def erased_at_local(self, record):

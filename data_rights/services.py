@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 from django.db.models import Max, Q
@@ -30,7 +31,7 @@ from panda_project.history import current_channel, history_of_deletions_skipped,
 from patients.identifiers import identifier_or_none
 from patients.models import Patient
 
-from .digests import nhs_number_hmac
+from .digests import key_id, known_keys, nhs_number_hmac
 from .models import Channel, ErasureRecord, PatientExport
 from .retention import add_years, retention_ended
 
@@ -70,10 +71,12 @@ def _strip_admin_log(patient_ids, address_ids, appointment_ids) -> None:
 
 @transaction.atomic
 def patients_erase(
-    *, patient_ids: Sequence[int], channel: str, user=None
-) -> dict[int, ErasureRecord]:
+    *, patient_ids: Sequence[int], channel: str, user=None, record: bool = True
+) -> dict[int, ErasureRecord | None]:
     """Delete these patients and erase their personal data (see above): one record each, by
     patient id. Patients already gone (another deletion won a race) are left out.
+    ``record=False`` writes no record (None each): only where one already says so
+    (``erasures_reapply``).
 
     Erase many patients in one call where you can (the back office's "Delete selected",
     ``purge_expired``'s batches): the SQLite search index's merge costs the same for one
@@ -100,13 +103,19 @@ def patients_erase(
     address_history.delete()
     Appointment.history.filter(Q(patient_id__in=ids) | Q(id__in=appointment_ids)).delete()
     _strip_admin_log(ids, address_ids, appointment_ids)
-    now = timezone.now()
-    records = ErasureRecord.objects.bulk_create(
-        ErasureRecord(
-            nhs_number_hmac=nhs_number_hmac(nhs_number), erased_at=now, channel=channel, user=user
+    records = [None] * len(ids)
+    if record:
+        now, key = timezone.now(), key_id()
+        records = ErasureRecord.objects.bulk_create(
+            ErasureRecord(
+                nhs_number_hmac=nhs_number_hmac(nhs_number),
+                key_id=key,
+                erased_at=now,
+                channel=channel,
+                user=user,
+            )
+            for _, nhs_number in rows
         )
-        for _, nhs_number in rows
-    )
     _forget_search_terms()
     return dict(zip(ids, records, strict=True))
 
@@ -135,12 +144,46 @@ def _forget_search_terms() -> None:
 
 def erasure_check(nhs_number: str) -> list[ErasureRecord]:
     """The erasure records of this NHS number (any spelling), oldest first: empty when PANDA
-    never erased it. Only a holder of PANDA_ERASURE_KEY can tell."""
+    never erased it. Only a holder of PANDA_ERASURE_KEY can tell; records hashed under an
+    older key are found too while that key is listed in PANDA_ERASURE_OLD_KEYS."""
     compact = identifier_or_none(nhs_number)
     if compact is None:
         return []
-    records = ErasureRecord.objects.filter(nhs_number_hmac=nhs_number_hmac(compact))
+    hashes = [nhs_number_hmac(compact, key) for key in known_keys()]
+    records = ErasureRecord.objects.filter(nhs_number_hmac__in=hashes)
     return list(records.select_related("user").order_by("erased_at", "id"))
+
+
+RECORD_FIELDS = ("nhs_number_hmac", "key_id", "erased_at", "channel", "user_id")
+
+
+def erasure_records_read() -> list[dict]:
+    """Every erasure record, as values that outlive the database (a restore replaces it)."""
+    return list(ErasureRecord.objects.order_by("id").values(*RECORD_FIELDS))
+
+
+@transaction.atomic
+def erasures_reapply(*, records: list[dict]) -> int:
+    """After a restore of a backup older than some erasures: put back the erasure records
+    (``erasure_records_read`` before the restore) that the restored data lacks, and erase again
+    every restored patient whose NHS number one of them names. How many patients."""
+    restored = {tuple(r.values()) for r in erasure_records_read()}
+    users = set(get_user_model().objects.values_list("pk", flat=True))
+    missing = [r for r in records if tuple(r.values()) not in restored]
+    ErasureRecord.objects.bulk_create(
+        ErasureRecord(**(r | {"user_id": r["user_id"] if r["user_id"] in users else None}))
+        for r in missing
+    )
+    hashes = {r["nhs_number_hmac"] for r in records}
+    keys = known_keys()
+    erased = [
+        pk
+        for pk, nhs_number in Patient.objects.values_list("pk", "nhs_number").iterator()
+        if any(nhs_number_hmac(nhs_number, key) in hashes for key in keys)
+    ]
+    # The records put back say who erased them and when: the erasure is done again silently.
+    patients_erase(patient_ids=erased, channel=Channel.COMMAND, record=False)
+    return len(erased)
 
 
 def patient_export_record(*, patient: Patient, channel: str, user=None) -> PatientExport:

@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from addresses.models import Address
 from appointments.models import Appointment
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
-from data_rights.digests import nhs_number_hmac
+from data_rights.digests import key_id, nhs_number_hmac
 from data_rights.models import ErasureRecord
 from data_rights.services import ERASED, erasure_check, patient_erase
 from patients.models import Patient
@@ -278,6 +278,32 @@ def test_the_keyed_hash_depends_on_the_key(settings):
     settings.PANDA_ERASURE_KEY = "another key"
     assert nhs_number_hmac(NHS) != first
     assert len(first) == 64 and NHS not in first
+
+
+def test_each_erasure_record_names_its_key_by_a_short_id(settings, bystander):
+    call_command("erase_patient", "4010232137", stdout=io.StringIO())
+    settings.PANDA_ERASURE_KEY = "the new key"
+    PatientFactory(nhs_number=NHS)
+    call_command("erase_patient", NHS, stdout=io.StringIO())
+    assert list(ErasureRecord.objects.order_by("id").values_list("key_id", flat=True)) == [
+        key_id("panda-test-erasure-key"),
+        key_id("the new key"),
+    ]
+    assert key_id("the new key") == key_id() != key_id("panda-test-erasure-key")
+    assert len(key_id()) == 8 and int(key_id(), 16) >= 0
+
+
+def test_after_a_change_of_key_the_check_finds_records_made_under_an_old_key_listed(
+    settings, manager, bystander
+):
+    call_command("erase_patient", "4010232137", stdout=io.StringIO())
+    settings.PANDA_ERASURE_KEY = "the new key"
+    assert erasure_check("4010232137") == []
+    settings.PANDA_ERASURE_OLD_KEYS = ["an older key", "panda-test-erasure-key"]
+    [record] = erasure_check("4010232137")
+    assert record.key_id == key_id("panda-test-erasure-key")
+    url = reverse("admin:data_rights_erasurerecord_changelist")
+    assert manager.get(url, {"q": "4010232137"}).context["cl"].result_count == 1
 
 
 def test_erasing_without_a_key_is_refused_and_changes_nothing(settings, bystander):

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from panda_project.backups import BackupError, restore
 from panda_project.commands import in_operator_language
@@ -38,7 +39,16 @@ class Command(BaseCommand):
             if input(question).strip().lower() != "yes":
                 raise CommandError(_("Nothing was restored."))
         try:
-            restore(path, using=database)
+            erased = restore(path, using=database)
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Restored %(name)s from %(path)s.") % {"name": name, "path": path})
+        if erased:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d patient erased since the backup was erased again.",
+                    "%(count)d patients erased since the backup were erased again.",
+                    erased,
+                )
+                % {"count": erased}
+            )
