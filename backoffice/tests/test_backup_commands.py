@@ -58,9 +58,7 @@ def test_a_restore_erases_again_the_patients_erased_since_the_backup(api, tmp_pa
 
     call_command("restore", str(backup), "--no-input", stdout=out)
 
-    assert out.getvalue().splitlines()[1:] == [
-        "1 patient erased since the backup was erased again."
-    ]
+    assert out.getvalue().splitlines()[1:] == ["Patients erased since the backup, erased again: 1."]
     assert api.get(f"{PATIENTS}9434765919/").status_code == 404
     assert not Patient.history.exists()
     assert api.get(PATIENTS, {"name": "obrien"}).json()["results"] == []

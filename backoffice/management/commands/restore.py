@@ -6,7 +6,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from panda_project.backups import BackupError, restore
 from panda_project.commands import in_operator_language
@@ -45,10 +44,5 @@ class Command(BaseCommand):
         self.stdout.write(_("Restored %(name)s from %(path)s.") % {"name": name, "path": path})
         if erased:
             self.stdout.write(
-                ngettext(
-                    "%(count)d patient erased since the backup was erased again.",
-                    "%(count)d patients erased since the backup were erased again.",
-                    erased,
-                )
-                % {"count": erased}
+                _("Patients erased since the backup, erased again: %(count)d.") % {"count": erased}
             )
