@@ -3,10 +3,10 @@ patient's page; the records of exports and erasures are read-only lists."""
 
 from django.contrib import admin
 from django.contrib.admin.models import DELETION, LogEntry
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy

@@ -14,6 +14,7 @@ class Channel(models.TextChoices):
     IMPORT = "import", _("import")
     COMMAND = "command", _("command")
     RETENTION = "retention", _("retention (purge_expired)")
+    FHIR = "fhir", _("FHIR ($everything)")
 
 
 class ErasureRecord(models.Model):

@@ -30,7 +30,6 @@ def normalise_fields(values: dict, normalisers: Mapping[str, Callable[[str], str
     return cleaned
 
 
-
 def lock_owner(model: type[models.Model], pk) -> None:
     """Lock the row that a write hangs off (a patient under their address or appointment) until
     the transaction ends: a deletion of it, which locks it too, then either waits for the write

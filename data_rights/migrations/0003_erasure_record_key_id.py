@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('data_rights', '0002_historical_address_owner_index'),
+        ("data_rights", "0002_historical_address_owner_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='erasurerecord',
-            name='key_id',
-            field=models.CharField(blank=True, default='', editable=False, max_length=8, verbose_name='key id'),
+            model_name="erasurerecord",
+            name="key_id",
+            field=models.CharField(
+                blank=True, default="", editable=False, max_length=8, verbose_name="key id"
+            ),
         ),
     ]

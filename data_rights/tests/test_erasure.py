@@ -6,9 +6,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.admin import site as admin_site
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
-from django.contrib.admin import site as admin_site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
