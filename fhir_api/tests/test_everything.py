@@ -162,10 +162,11 @@ def test_in_token_mode_only_clinic_managers_may_ask_for_everything(fhir, world, 
     receptionist = token(staff_create(username="rita", password=PASSWORD, role=RECEPTIONIST))
     manager_user = staff_create(username="max", password=PASSWORD, role=CLINIC_MANAGER)
     fhir.error(URL, status=401, code="login")
-    refused = fhir.error(
-        URL, status=403, code="forbidden", HTTP_AUTHORIZATION=receptionist, HTTP_ACCEPT_LANGUAGE="fr"
+    french = {"HTTP_AUTHORIZATION": receptionist, "HTTP_ACCEPT_LANGUAGE": "fr"}
+    refused = fhir.error(URL, status=403, code="forbidden", **french)
+    assert refused == (
+        "Seuls les responsables de clinique peuvent exporter les données d’un patient."
     )
-    assert refused == "Seuls les responsables de clinique peuvent exporter les données d’un patient."
     assert not PatientExport.objects.exists()
     fhir.get(URL, HTTP_AUTHORIZATION=token(manager_user))
     assert [(e.channel, e.user) for e in PatientExport.objects.all()] == [("fhir", manager_user)]
