@@ -9,6 +9,7 @@ from panda_project.api.schema import WRITE_ERRORS, errors
 from patients.models import Patient
 from patients.views import patient_by_nhs_number
 
+from .models import Address
 from .serializers import AddressSerializer
 from .services import address_create, address_delete, address_update
 
@@ -42,6 +43,7 @@ NHS_NUMBER = OpenApiParameter(
 class PatientAddressViewSet(viewsets.ModelViewSet):
     """A patient's postal addresses; a patient may have several."""
 
+    permission_model = Address
     serializer_class = AddressSerializer
     filter_backends = []
     lookup_value_regex = "[0-9]+"

@@ -1,22 +1,23 @@
-"""The admin page "Missed appointments": a trend chart per department or clinician, with the
-figures under it. Clinic managers open it; it needs the view permission of
-``analytics.MissedAppointmentsReport``."""
+"""The admin pages "Missed appointments" (a trend chart per department or clinician, with the
+figures under it) and "Reminder trials" (the reminder variants compared). Clinic managers open
+them; they need the view permission of ``analytics.MissedAppointmentsReport`` and
+``analytics.ReminderTrialReport``."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 
-from .charts import METRICS, report_lines, trend_chart
-from .forms import MissedReportForm
-from .models import MissedAppointmentsReport
+from .charts import METRICS, report_lines, trend_chart, trial_chart
+from .forms import MissedReportForm, TrialReportForm
+from .models import MissedAppointmentsReport, ReminderTrialReport
 from .selectors import missed_appointments
+from .trials import reminder_trial
 
 DEFAULTS = {"group_by": "department", "period": "month", "metric": "missed"}
 
 
-@admin.register(MissedAppointmentsReport)
-class MissedAppointmentsReportAdmin(admin.ModelAdmin):
+class ReportAdmin(admin.ModelAdmin):
     """Not a list of rows: the changelist is the report."""
 
     def has_add_permission(self, request):
@@ -28,6 +29,16 @@ class MissedAppointmentsReportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+def _form_errors(form, error: ValidationError) -> None:
+    """The selector's errors on the form's fields (its "from" and "to" are the form's days)."""
+    for field, errors in error.message_dict.items():
+        name = {"from": "first_day", "to": "last_day"}.get(field, field)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@admin.register(MissedAppointmentsReport)
+class MissedAppointmentsReportAdmin(ReportAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -52,9 +63,7 @@ class MissedAppointmentsReportAdmin(admin.ModelAdmin):
                 last_day=options["last_day"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                name = {"from": "first_day", "to": "last_day"}.get(field, field)
-                form.add_error(name if name in form.fields else None, errors)
+            _form_errors(form, error)
             return {}
         metric = options["metric"]
         return {
@@ -63,3 +72,28 @@ class MissedAppointmentsReportAdmin(admin.ModelAdmin):
             "chart": trend_chart(report, metric),
             "legend": report_lines(report, metric),
         }
+
+
+@admin.register(ReminderTrialReport)
+class ReminderTrialReportAdmin(ReportAdmin):
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = TrialReportForm(request.GET)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Reminder trials"),
+            "form": form,
+        }
+        if form.is_valid():
+            options = form.cleaned_data
+            try:
+                report = reminder_trial(
+                    first_day=options["first_day"], last_day=options["last_day"]
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                context.update({"report": report, "chart": trial_chart(report)})
+        return TemplateResponse(request, "admin/analytics/reminder_trials.html", context)

@@ -1,4 +1,4 @@
-"""The choices above the "Missed appointments" admin page."""
+"""The choices above the "Missed appointments" and "Reminder trials" admin pages."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ class MissedReportForm(forms.Form):
         choices=[
             ("department", gettext_lazy("department")),
             ("clinician", gettext_lazy("clinician")),
+            ("reminded", gettext_lazy("reminder sent or not")),
         ],
     )
     period = forms.ChoiceField(
@@ -23,3 +24,16 @@ class MissedReportForm(forms.Form):
     )
     first_day = forms.DateField(label=gettext_lazy("From"), required=False, help_text="YYYY-MM-DD")
     last_day = forms.DateField(label=gettext_lazy("To"), required=False, help_text="YYYY-MM-DD")
+
+
+class TrialReportForm(forms.Form):
+    first_day = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        help_text=gettext_lazy("YYYY-MM-DD; by default, the first appointment."),
+    )
+    last_day = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        help_text=gettext_lazy("YYYY-MM-DD; by default, today."),
+    )

@@ -1,4 +1,4 @@
-"""Analytics has no tables of its own: a proxy gives the admin page and its permission a home."""
+"""Analytics has no tables of its own: proxies give the admin pages and their permissions a home."""
 
 from appointments.models import Appointment
 
@@ -10,4 +10,14 @@ class MissedAppointmentsReport(Appointment):
         proxy = True
         verbose_name = "missed appointments"
         verbose_name_plural = "missed appointments"
+        default_permissions = ("view",)
+
+
+class ReminderTrialReport(Appointment):
+    """The admin's "Reminder trials" page. Staff need its view permission to open it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reminder trial"
+        verbose_name_plural = "reminder trials"
         default_permissions = ("view",)

@@ -1,4 +1,5 @@
-"""Missed-appointment figures by clinician, department or site, per calendar period.
+"""Missed-appointment figures by clinician, department or site, or by whether a reminder was
+sent, per calendar period.
 
 Periods are calendar days, weeks (Monday to Sunday) or months in Europe/London: a month runs from
 local midnight on the 1st, whether the clocks change within it or not. The boundaries of the
@@ -26,9 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments.models import Appointment, State, missed_condition
+from reminders.selectors import reminded_condition
 
 LONDON = ZoneInfo("Europe/London")
-GROUP_BY = ("clinician", "department", "site")
+GROUP_BY = ("clinician", "department", "site", "reminded")
+# The names of the two groups of group_by=reminded, by group id.
+REMINDED_NAMES = {1: "reminded", 0: "not reminded"}
 PERIODS = ("day", "week", "month")
 # Bounds the size of an answer; two years of days, or eighty years of months.
 MAX_PERIODS = 1000
@@ -112,6 +116,20 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
 
 
+def validate_day_range(first_day: dt.date | None, last_day: dt.date) -> None:
+    """ValidationError (keyed by the query's "from" and "to") if a day is outside the years
+    1900-2999 or the range is backwards."""
+    for name, day in (("from", first_day), ("to", last_day)):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise ValidationError(
+                {name: ValidationError(_("Give a date from 1900 to 2999."), code="date_range")}
+            )
+    if first_day is not None and first_day > last_day:
+        raise ValidationError(
+            {"to": ValidationError(_("This is before the start date."), code="date_order")}
+        )
+
+
 def resolve_periods(
     period: str,
     first_day: dt.date | None = None,
@@ -128,15 +146,7 @@ def resolve_periods(
         first_day = period_start(period, last_day)
         for _step in range(DEFAULT_PERIODS - 1):
             first_day = period_start(period, first_day - ONE_DAY)
-    for name, day in (("from", first_day), ("to", last_day)):
-        if not EARLIEST_DAY <= day <= LATEST_DAY:
-            raise ValidationError(
-                {name: ValidationError(_("Give a date from 1900 to 2999."), code="date_range")}
-            )
-    if first_day > last_day:
-        raise ValidationError(
-            {"to": ValidationError(_("This is before the start date."), code="date_order")}
-        )
+    validate_day_range(first_day, last_day)
     days = (last_day - first_day).days
     if days > MAX_PERIODS * 31 or len(calendar_periods(period, first_day, last_day)) > MAX_PERIODS:
         message = _("At most %(count)s periods at a time: shorten the range.")
@@ -170,25 +180,43 @@ def _condition(condition: Q) -> tuple[str, list]:
     return query.get_compiler(connection=connection).compile(query.where)
 
 
+def _group_sql(group_by: str, table: str) -> tuple[str, list, str]:
+    """The SQL that gives each appointment's group id, its parameters, and the join that names
+    the groups. "reminded" is 1 for appointments that had a reminder sent, else 0; its names
+    are given afterwards (``REMINDED_NAMES``)."""
+    quote = connection.ops.quote_name
+    if group_by == "reminded":
+        reminded, params = _condition(reminded_condition())
+        return f"CASE WHEN {reminded} THEN 1 ELSE 0 END", params, ""
+    group_field = Appointment._meta.get_field(group_by)
+    named = quote(group_field.related_model._meta.db_table)
+    join = f"LEFT JOIN {named} named ON named.{quote('id')} = figures.group_id"
+    return f"{table}.{quote(group_field.column)}", [], join
+
+
 def _figures_sql(group_by: str, bounds, now, filters: Q) -> tuple[str, list]:
     """One aggregate query: the figures of each (group, period) that has appointments, grouped
     by integer ids alone; the group's name is joined to the few result rows afterwards.
 
     SUM(CASE ...) reads the same on all three databases, and every column it reads is in the
-    ``appointment_stats_idx`` index, so the scan reads that index alone."""
+    ``appointment_stats_idx`` index, so the scan reads that index alone (grouped by
+    "reminded", each appointment's reminders are looked up by their appointment index)."""
     quote = connection.ops.quote_name
     table = quote(Appointment._meta.db_table)
-    group_field = Appointment._meta.get_field(group_by)
-    group = f"{table}.{quote(group_field.column)}"
+    group, group_params, join = _group_sql(group_by, table)
     starts_at = f"{table}.{quote('starts_at')}"
     attended, attended_params = _condition(Q(state=State.ATTENDED))
     cancelled, cancelled_params = _condition(Q(state=State.CANCELLED))
     missed, missed_params = _condition(missed_condition(now))
     where, where_params = _condition(filters) if filters else ("1 = 1", [])
     periods, period_params = _periods_cte(bounds)
+    name = f"named.{quote('name')}" if join else "NULL"
+    # "reminded" is grouped by the output column's name, which all three databases accept, so
+    # that its expression (and its parameters) is not written twice.
+    grouped = "group_id" if group_by == "reminded" else group
     sql = f"""
         {periods}
-        SELECT figures.group_id, named.{quote("name")}, figures.period_index, figures.booked,
+        SELECT figures.group_id, {name}, figures.period_index, figures.booked,
                figures.attended, figures.cancelled, figures.missed, figures.lost
         FROM (
             SELECT {group} AS group_id, periods.period_index,
@@ -200,13 +228,13 @@ def _figures_sql(group_by: str, bounds, now, filters: Q) -> tuple[str, list]:
             FROM periods
             INNER JOIN {table} ON {starts_at} >= periods.starts AND {starts_at} < periods.ends
             WHERE {where}
-            GROUP BY {group}, periods.period_index
+            GROUP BY {grouped}, periods.period_index
         ) figures
-        LEFT JOIN {quote(group_field.related_model._meta.db_table)} named
-            ON named.{quote("id")} = figures.group_id
+        {join}
     """
     params = [
         *period_params,
+        *group_params,
         *attended_params,
         *cancelled_params,
         *missed_params,
@@ -217,7 +245,7 @@ def _figures_sql(group_by: str, bounds, now, filters: Q) -> tuple[str, list]:
 
 
 @contextlib.contextmanager
-def _without_jit():
+def without_jit():
     """On PostgreSQL, no JIT compilation for this transaction. The planner overestimates the
     rows of a join on ranges, so with weeks or days it compiles the plan, which then takes
     seconds: several times the query itself (measured in docs/analytics.md). Elsewhere, nothing."""
@@ -240,7 +268,8 @@ def missed_appointments(
     now: dt.datetime | None = None,
 ) -> MissedReport:
     """Booked, attended, cancelled and missed appointments and the clinician minutes lost, for
-    each ``group_by`` (clinician, department or site) and calendar ``period`` (day, week, month)
+    each ``group_by`` (clinician, department, site, or reminded: whether a reminder was sent,
+    ``reminders.selectors.reminded_condition``) and calendar ``period`` (day, week, month)
     that has appointments starting in it. One aggregate query."""
     if group_by not in GROUP_BY:
         raise ValidationError({"group_by": ValidationError(_("Unknown group."), code="invalid")})
@@ -255,9 +284,11 @@ def missed_appointments(
     if department_id is not None:
         filters &= Q(department_id=department_id)
     sql, params = _figures_sql(group_by, bounds, now, filters)
-    with _without_jit(), connection.cursor() as cursor:
+    with without_jit(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if group_by == "reminded":
+        rows = [(int(key), REMINDED_NAMES[int(key)], *rest) for key, _name, *rest in rows]
     figures = sorted((_figures(row, periods) for row in rows), key=_display_order)
     return MissedReport(group_by, period, periods, figures)
 

@@ -19,6 +19,8 @@ GROUP_VIEWS = {
 class MissedQuerySerializer(StrictSerializerMixin, serializers.Serializer):
     """The query string of ``/stats/missed-appointments/``; unknown parameters are refused."""
 
+    of_query_parameters = True
+
     group_by = serializers.ChoiceField(choices=GROUP_BY, default="department")
     period = serializers.ChoiceField(choices=PERIODS, default="month")
     clinician = serializers.IntegerField(
@@ -72,8 +74,16 @@ class MissedFiguresSerializer(serializers.Serializer):
         help_text="The clinician time lost: the sum of the missed appointments' durations."
     )
 
-    @extend_schema_field(GroupSerializer(help_text="No site: id, name and url are null."))
+    @extend_schema_field(
+        GroupSerializer(
+            help_text="No site: id, name and url are null. With group_by=reminded, name is "
+            '"reminded" (a reminder was sent or delivered) or "not reminded", and id and url '
+            "are null."
+        )
+    )
     def get_group(self, figures: MissedFigures) -> dict:
+        if self.context["group_by"] == "reminded":
+            return {"id": None, "name": figures.group_name, "url": None}
         url = None
         if figures.group_id is not None:
             path = reverse(GROUP_VIEWS[self.context["group_by"]], args=[figures.group_id])
@@ -105,9 +115,8 @@ class MissedReportSerializer(serializers.Serializer):
         """The fields above, written out directly: DRF's generic loop over nested serializers and
         one ``reverse()`` per group link took longer than the report's SQL.
         ``analytics/tests/test_serializers.py`` checks that this equals the generic result."""
-        group_link = link_builder(
-            self.context, GROUP_VIEWS[report["group_by"]], "pk", DIGITS_PLACEHOLDER
-        )
+        view = GROUP_VIEWS.get(report["group_by"])  # none for "reminded"
+        group_link = view and link_builder(self.context, view, "pk", DIGITS_PLACEHOLDER)
         shown_periods: dict = {}
 
         def shown(period) -> dict:
@@ -121,6 +130,8 @@ class MissedReportSerializer(serializers.Serializer):
         results = []
         for row in report["results"]:
             group_id, missed_rate = row.group_id, row.missed_rate
+            if group_link is None:
+                group_id = None
             results.append(
                 {
                     "group": {
@@ -144,3 +155,117 @@ class MissedReportSerializer(serializers.Serializer):
             "periods": periods,
             "results": results,
         }
+
+
+class TrialQuerySerializer(StrictSerializerMixin, serializers.Serializer):
+    """The query string of ``/stats/reminders/``; unknown parameters are refused."""
+
+    def get_fields(self):
+        # "from" is a Python keyword, so the fields are declared here.
+        return {
+            "from": serializers.DateField(
+                required=False,
+                help_text="The first day (YYYY-MM-DD) on which the appointments start. By "
+                "default, the first there is.",
+            ),
+            "to": serializers.DateField(
+                required=False,
+                help_text="The last day (YYYY-MM-DD), included. By default, today in "
+                "Europe/London.",
+            ),
+        }
+
+
+class VariantSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OddsRatioSerializer(serializers.Serializer):
+    estimate = serializers.FloatField(help_text="To four places.")
+    ci_low = serializers.FloatField(help_text="The lower bound of the 95% confidence interval.")
+    ci_high = serializers.FloatField(help_text="The upper bound of the 95% confidence interval.")
+    corrected = serializers.BooleanField(
+        help_text="True when a count in the 2x2 table was 0, so 0.5 was added to all four "
+        "(the Haldane-Anscombe correction)."
+    )
+
+
+def _rounded(value: float) -> float:
+    return round(value, 4)
+
+
+class VariantFiguresSerializer(serializers.Serializer):
+    """One variant's figures."""
+
+    variant = serializers.SerializerMethodField()
+    reference = serializers.BooleanField(help_text="The variant the others are compared with.")
+    appointments = serializers.IntegerField(
+        help_text="Appointments allocated to this variant that start in the range."
+    )
+    reminded = serializers.IntegerField(help_text="Of those, how many had a reminder sent.")
+    attended = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    missed = serializers.IntegerField(help_text="Still active when they ended.")
+    missed_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="missed / (appointments - cancelled), to four places; null when that is 0.",
+    )
+    odds_ratio = serializers.SerializerMethodField()
+
+    @extend_schema_field(VariantSerializer)
+    def get_variant(self, row) -> dict:
+        return {"id": row.variant_id, "name": row.variant_name}
+
+    @extend_schema_field(
+        OddsRatioSerializer(
+            allow_null=True,
+            help_text="The odds of missing with this variant over the odds with the reference "
+            "variant, with Woolf's 95% confidence interval. Null for the reference itself, and "
+            "when either has no appointments left to miss.",
+        )
+    )
+    def get_odds_ratio(self, row) -> dict | None:
+        ratio = row.odds_ratio
+        if ratio is None:
+            return None
+        return {
+            "estimate": _rounded(ratio.estimate),
+            "ci_low": _rounded(ratio.ci_low),
+            "ci_high": _rounded(ratio.ci_high),
+            "corrected": ratio.corrected,
+        }
+
+
+def trial_body(report) -> dict:
+    """What TrialReportSerializer shows of an ``analytics.trials.TrialReport``."""
+    reference = report.reference
+    return {
+        "from": report.first_day,
+        "to": report.last_day,
+        "time_zone": LONDON.key,
+        "confidence": report.confidence,
+        "reference": None
+        if reference is None
+        else {"id": reference.variant_id, "name": reference.variant_name},
+        "results": report.rows,
+    }
+
+
+class TrialReportSerializer(serializers.Serializer):
+    time_zone = serializers.CharField(help_text="The days are days in this zone.")
+    confidence = serializers.FloatField(help_text="Of the odds ratios' intervals: 0.95.")
+    reference = VariantSerializer(
+        allow_null=True,
+        help_text="The variant the others are compared with: the first (lowest id). Null when "
+        "there are no variants.",
+    )
+    results = VariantFiguresSerializer(many=True, help_text="Every variant, by id.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            allow_null=True, help_text="The first day; null for the first there is."
+        )
+        fields["to"] = serializers.DateField(help_text="The last day, included.")
+        return {name: fields[name] for name in ("from", "to", *list(fields)[:-2])}

@@ -1,17 +1,30 @@
-"""``GET /api/v1/stats/missed-appointments/``: thin over ``analytics.selectors``."""
+"""``GET /api/v1/stats/missed-appointments/`` and ``/stats/reminders/``: thin over
+``analytics.selectors`` and ``analytics.trials``."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from panda_project.api.schema import errors
 
+from .models import MissedAppointmentsReport
 from .selectors import missed_appointments
-from .serializers import MissedQuerySerializer, MissedReportSerializer, report_body
+from .serializers import (
+    MissedQuerySerializer,
+    MissedReportSerializer,
+    TrialQuerySerializer,
+    TrialReportSerializer,
+    report_body,
+    trial_body,
+)
+from .trials import reminder_trial
 
 
 class MissedAppointmentsView(APIView):
     """Missed appointments and the clinician time they cost, per group and calendar period."""
+
+    permission_model = MissedAppointmentsReport
 
     @extend_schema(
         summary="Missed appointments over time",
@@ -22,8 +35,8 @@ class MissedAppointmentsView(APIView):
         "Groups and periods without appointments are left out of `results`.",
         parameters=[
             MissedQuerySerializer,
-            OpenApiParameter("from", str, description="The first day, YYYY-MM-DD."),
-            OpenApiParameter("to", str, description="The last day, YYYY-MM-DD."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="The first day, YYYY-MM-DD."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="The last day, YYYY-MM-DD."),
         ],
         responses={200: MissedReportSerializer, **errors(400)},
     )
@@ -41,3 +54,30 @@ class MissedAppointmentsView(APIView):
         )
         context = {"request": request, "group_by": report.group_by}
         return Response(MissedReportSerializer(report_body(report), context=context).data)
+
+
+class ReminderTrialView(APIView):
+    """A trial of reminder wordings: per variant, how many patients missed."""
+
+    @extend_schema(
+        summary="Reminder wordings compared",
+        description="For each reminder variant, over the appointments allocated to it that "
+        "start in the range (days in Europe/London): appointments, how many had a reminder "
+        "sent, attended, cancelled and missed, the missed rate, and the odds ratio of missing "
+        "against the first variant with its 95% confidence interval (Woolf's method; when a "
+        "count is 0, 0.5 is added to all four counts, the Haldane-Anscombe correction, and "
+        "`corrected` is true). Appointments count by allocation, reminded or not, and those "
+        "not yet ended count as not missed.",
+        parameters=[
+            TrialQuerySerializer,
+            OpenApiParameter("from", str, description="The first day, YYYY-MM-DD."),
+            OpenApiParameter("to", str, description="The last day, YYYY-MM-DD."),
+        ],
+        responses={200: TrialReportSerializer, **errors(400)},
+    )
+    def get(self, request):
+        query = TrialQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        options = query.validated_data
+        report = reminder_trial(first_day=options.get("from"), last_day=options.get("to"))
+        return Response(TrialReportSerializer(trial_body(report)).data)

@@ -29,6 +29,7 @@ from patients.filters import name_search_contains
 from patients.identifiers import format_identifier, identifier_or_none
 from patients.models import Patient
 from patients.names import name_search_key
+from reminders.admin import ReminderInline
 
 from .durations import format_duration, parse_duration_text
 from .models import Appointment, Status
@@ -328,6 +329,10 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         if obj is not None:
             fields += ["status_label"]
         return fields
+
+    def get_inlines(self, request, obj):
+        # The appointment's reminders, read-only below the form: shown, never part of a save.
+        return (ReminderInline,) if obj is not None and request.method == "GET" else ()
 
     def get_readonly_fields(self, request, obj=None):
         if not is_editable(obj):

@@ -26,7 +26,15 @@ class AppointmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Appointment
-        fields = ["status", "patient", "clinician", "department", "starts_after", "starts_before"]
+        fields = [
+            "status",
+            "patient",
+            "clinician",
+            "department",
+            "site",
+            "starts_after",
+            "starts_before",
+        ]
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +12,8 @@ from clinicians.serializers import (
     ClinicianSummarySerializer,
     DepartmentSummarySerializer,
 )
+from organisations.models import Site
+from organisations.serializers import SiteSummarySerializer
 from panda_project.api.fields import (
     AwareDateTimeField,
     DurationTextField,
@@ -31,11 +34,14 @@ from patients.models import Patient
 from .durations import format_duration
 from .models import Appointment, Status
 
+NO_PATIENT = gettext_lazy("No patient has this NHS number.")
+
 
 class PatientByNHSNumberField(serializers.SlugRelatedField):
     """A patient, written as their NHS number in any accepted spelling."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"does_not_exist": NO_PATIENT})
         super().__init__(slug_field="nhs_number", queryset=Patient.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
@@ -43,7 +49,7 @@ class PatientByNHSNumberField(serializers.SlugRelatedField):
             self.fail("invalid")
         nhs_number = identifier_or_none(data)
         if nhs_number is None:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:64])
+            self.fail("does_not_exist")
         return super().to_internal_value(nhs_number)
 
 
@@ -56,12 +62,24 @@ class AppointmentWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     patient = PatientByNHSNumberField(help_text="The patient's NHS number.")
     starts_at = AwareDateTimeField(help_text="ISO 8601 with a UTC offset; a naive time is refused.")
     duration = DurationTextField(help_text='"1h30m", "45m" or "PT1H30M"; more than 0, at most 24h.')
-    clinician = IdField(queryset=Clinician.objects.all())
-    department = IdField(queryset=Department.objects.all())
+    clinician = IdField(
+        queryset=Clinician.objects.all(), missing=gettext_lazy("No clinician has this id.")
+    )
+    department = IdField(
+        queryset=Department.objects.all(), missing=gettext_lazy("No department has this id.")
+    )
     postcode = NormalisedTextField(
         normaliser=normalise_postcode,
         max_length=16,
         help_text='Where it takes place: a UK postcode, returned as "SW1A 1AA".',
+    )
+    site = IdField(
+        queryset=Site.objects.all(),
+        missing=gettext_lazy("No site has this id."),
+        required=False,
+        allow_null=True,
+        help_text="Optional: the site where it takes place, one of the department's "
+        "organisation's sites where the department has an organisation.",
     )
 
 
@@ -83,6 +101,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     duration = DurationTextField(read_only=True)
     clinician = ClinicianSummarySerializer(read_only=True)
     department = DepartmentSummarySerializer(read_only=True)
+    site = SiteSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Appointment
@@ -97,6 +116,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "duration",
             "clinician",
             "department",
+            "site",
             "postcode",
             "attended_at",
             "cancelled_at",
@@ -112,7 +132,11 @@ class AppointmentSerializer(serializers.ModelSerializer):
         context = self.context
         zone = context_zone(context)
         now = context.setdefault("now", timezone.now())  # one clock for the whole page
-        clinician, department = appointment.clinician, appointment.department
+        clinician, department, site = (
+            appointment.clinician,
+            appointment.department,
+            appointment.site,
+        )
         return {
             "id": str(appointment.pk),
             "url": link_builder(context, "appointment-detail", "pk", UUID_PLACEHOLDER)(
@@ -139,6 +163,12 @@ class AppointmentSerializer(serializers.ModelSerializer):
                 "url": link_builder(context, "department-detail", "pk", DIGITS_PLACEHOLDER)(
                     department.pk
                 ),
+            },
+            "site": site
+            and {
+                "id": site.pk,
+                "name": site.name,
+                "url": link_builder(context, "site-detail", "pk", DIGITS_PLACEHOLDER)(site.pk),
             },
             "postcode": appointment.postcode,
             "attended_at": iso_datetime(appointment.attended_at, zone),

@@ -2,35 +2,54 @@
 the API, the admin and the import all call these functions.
 
 - An appointment is booked *active*. It can be changed or cancelled only while it is active and
-  has not yet ended; it can be marked attended only while it is active and before its end.
+  has not yet ended.
+- It can be marked attended only while it is active and *due*: from the moment check-in opens
+  (the start of its day in the clinic's time zone, Europe/London, or ``PANDA_CHECK_IN_OPENS``
+  minutes before its start) up to its end. Earlier is refused (``appointment_not_due``), so that
+  one mis-click cannot make a future appointment history. An import of another system's
+  attended appointment passes the same check.
 - Once its end has passed without being attended, it is *missed* (derived, never stored).
 - A cancelled appointment is final: it can never be reinstated, attended, rescheduled or edited.
+- Every change ends by planning the appointment's reminders anew (``reminders.services``).
 
 State changes are a conditional ``UPDATE … WHERE state = 'active' AND ends_at > now``, so of two
-clerks acting on one appointment at once exactly one wins, on every database.
+clerks acting on one appointment at once exactly one wins, on every database. Attending adds
+``AND starts_at < bound`` (``due_condition``), so a start moved meanwhile is seen too.
 """
 
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from addresses.postcodes import normalise_postcode
 from clinicians.models import Clinician, Department
+from organisations.models import Site
 from panda_project.exceptions import Conflict
 from panda_project.history import current_channel, history_record_change
 from panda_project.services import apply_changes, lock_owner, normalise_fields
 from panda_project.timestamps import ensure_aware
 from patients.models import Patient
+from reminders.services import reminders_plan
 
 from .durations import validate_duration
 from .models import Appointment, State, Status, has_ended, running_condition
 
-EDITABLE_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
+EDITABLE_FIELDS = (
+    "patient",
+    "starts_at",
+    "duration",
+    "clinician",
+    "department",
+    "postcode",
+    "site",
+)
 # Appointments are kept within years that every supported database and time zone can represent.
 EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
@@ -47,6 +66,40 @@ def _refusal(appointment: Appointment, now: dt.datetime) -> Conflict:
         _("This appointment has ended without being attended: it is missed."),
         code="appointment_missed",
     )
+
+
+def check_in_opens_at(starts_at: dt.datetime) -> dt.datetime:
+    """When an appointment starting at ``starts_at`` may first be marked attended."""
+    opens = settings.PANDA_CHECK_IN_OPENS
+    if opens == "day":
+        return _start_of_day(timezone.localdate(starts_at, timezone.get_default_timezone()))
+    return starts_at - dt.timedelta(minutes=opens)
+
+
+def due_condition(now: dt.datetime) -> Q:
+    """The SQL form of ``now >= check_in_opens_at(starts_at)``: every appointment that starts
+    before a bound is due, so the state change can test it in its conditional UPDATE."""
+    opens = settings.PANDA_CHECK_IN_OPENS
+    if opens == "day":
+        today = timezone.localdate(now, timezone.get_default_timezone())
+        return Q(starts_at__lt=_start_of_day(today + dt.timedelta(days=1)))
+    return Q(starts_at__lte=now + dt.timedelta(minutes=opens))
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    # In the clinic's zone (TIME_ZONE, Europe/London), where midnight exists once on every day:
+    # the clocks change at 01:00 and 02:00.
+    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_default_timezone())
+
+
+def _refuse_not_due(appointment: Appointment, now: dt.datetime) -> None:
+    opens_at = check_in_opens_at(appointment.starts_at)
+    if now < opens_at:
+        raise Conflict(
+            _("This appointment is not due yet: it can be marked attended from %(opens)s.")
+            % {"opens": timezone.localtime(opens_at).isoformat()},
+            code="appointment_not_due",
+        )
 
 
 def _validate_times(appointment: Appointment) -> None:
@@ -88,12 +141,28 @@ def _validate(appointment: Appointment) -> None:
     # and stamps set here) always satisfy. The database enforces both on every write regardless.
     loaded = [
         name
-        for name in ("patient", "clinician", "department")
+        for name in ("patient", "clinician", "department", "site")
         if (related := getattr(appointment, name, None)) is not None
         and related.pk is not None
         and not related._state.adding
     ]
     appointment.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
+    _validate_site(appointment)
+
+
+def _validate_site(appointment: Appointment) -> None:
+    """A site, where given, must be one of the department's organisation's, where the
+    department belongs to one."""
+    site, organisation_id = appointment.site, appointment.department.organisation_id
+    if site is not None and organisation_id is not None and site.organisation_id != organisation_id:
+        raise ValidationError(
+            {
+                "site": ValidationError(
+                    _("This site is not one of the department's organisation's sites."),
+                    code="site_not_in_organisation",
+                )
+            }
+        )
 
 
 def _refuse_ended(appointment: Appointment, now: dt.datetime) -> None:
@@ -117,10 +186,12 @@ def appointment_create(
     clinician: Clinician,
     department: Department,
     postcode: str,
+    site: Site | None = None,
     id: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
-    """Book an appointment. It must end in the future; ``id`` may be given by the client."""
+    """Book an appointment. It must end in the future; ``id`` may be given by the client;
+    ``site``, where given, must be one of the department's organisation's."""
     now = now or timezone.now()
     appointment = Appointment(
         patient=patient,
@@ -129,6 +200,7 @@ def appointment_create(
         clinician=clinician,
         department=department,
         postcode=postcode,
+        site=site,
     )
     if id is not None:
         appointment.id = id
@@ -138,6 +210,7 @@ def appointment_create(
     # way finishes first (and this booking is refused) or waits for this booking to go with it.
     lock_owner(Patient, patient.pk)
     _insert(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -169,6 +242,7 @@ def appointment_update(*, appointment: Appointment, now: dt.datetime | None = No
     if not updated:
         raise _refusal(_current(appointment), now)
     history_record_change(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
@@ -176,30 +250,38 @@ def _current(appointment: Appointment) -> Appointment:
     return Appointment.objects.get(pk=appointment.pk)
 
 
-def _transition(appointment: Appointment, now: dt.datetime | None, state: str, stamp: str):
-    """Move an active, not yet ended appointment to ``state``, stamping ``stamp`` with now."""
-    now = now or timezone.now()
+def _transition(
+    appointment: Appointment, now: dt.datetime, state: str, stamp: str, when: Q | None = None
+):
+    """Move an active, not yet ended appointment that meets ``when`` to ``state``, stamping
+    ``stamp`` with now."""
     updated = Appointment.objects.filter(
-        running_condition(now), pk=appointment.pk, state=State.ACTIVE
+        running_condition(now), when or Q(), pk=appointment.pk, state=State.ACTIVE
     ).update(state=state, updated_at=now, **{stamp: now})
     if not updated:
-        raise _refusal(_current(appointment), now)
+        current = _current(appointment)
+        if current.status_at(now) == Status.ACTIVE:  # so it failed ``when``: not yet due
+            _refuse_not_due(current, now)
+        raise _refusal(current, now)
     appointment.refresh_from_db()
     # The conditional UPDATE sends no signals, so the audit trail is written here.
     history_record_change(appointment)
+    reminders_plan(appointment=appointment, now=now)
     return appointment
 
 
 @transaction.atomic
 def appointment_cancel(*, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
     """Cancel an active appointment that has not yet ended. A cancellation is final."""
-    return _transition(appointment, now, State.CANCELLED, "cancelled_at")
+    return _transition(appointment, now or timezone.now(), State.CANCELLED, "cancelled_at")
 
 
 @transaction.atomic
 def appointment_attend(*, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
-    """Mark an active appointment attended, before its end; after the end it is missed."""
-    return _transition(appointment, now, State.ATTENDED, "attended_at")
+    """Mark an active appointment attended once it is due (``check_in_opens_at``) and before its
+    end; earlier is ``appointment_not_due``, after the end it is missed."""
+    now = now or timezone.now()
+    return _transition(appointment, now, State.ATTENDED, "attended_at", when=due_condition(now))
 
 
 @transaction.atomic
@@ -224,7 +306,8 @@ def appointment_record_prepare(
 
     The exchange format has no attendance or cancellation time, so an imported attended or
     cancelled appointment records its start (or now, if that is earlier). A ``missed`` one is
-    stored active, and must have ended; an ``attended`` one must have started.
+    stored active, and must have ended; an ``attended`` one must be due, as ``appointment_attend``
+    requires.
     """
     now = now or timezone.now()
     appointment = Appointment(
@@ -242,11 +325,8 @@ def appointment_record_prepare(
             _("A missed appointment must have ended; this one ends in the future."),
             code="missed_in_future",
         )
-    if status == Status.ATTENDED and appointment.starts_at > now:
-        raise Conflict(
-            _("An attended appointment must have started; this one starts in the future."),
-            code="attended_in_future",
-        )
+    if status == Status.ATTENDED:
+        _refuse_not_due(appointment, now)
     if status == Status.ATTENDED:
         appointment.state, appointment.attended_at = State.ATTENDED, min(now, appointment.starts_at)
     elif status == Status.CANCELLED:
@@ -268,6 +348,7 @@ def appointment_record(**values) -> Appointment:
     ``appointment_record_prepare`` for the rules)."""
     appointment = appointment_record_prepare(**values)
     _insert(appointment)
+    reminders_plan(appointment=appointment, now=values.get("now"))
     return appointment
 
 
@@ -279,3 +360,6 @@ def appointment_record_many(appointments: list[Appointment]) -> None:
     bulk_create_with_history(
         appointments, Appointment, batch_size=500, default_change_reason=current_channel()
     )
+    for appointment in appointments:
+        if appointment.state == State.ACTIVE:
+            reminders_plan(appointment=appointment)

@@ -70,7 +70,7 @@ STATE_CHANGE = (
 
 
 def _queryset():
-    return Appointment.objects.select_related("patient", "clinician", "department")
+    return Appointment.objects.select_related("patient", "clinician", "department", "site")
 
 
 @extend_schema_view(
@@ -109,6 +109,7 @@ def _queryset():
 class AppointmentViewSet(viewsets.ModelViewSet):
     """Appointments, identified by UUID."""
 
+    permission_model = Appointment
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     ordering_fields = ORDERING
@@ -142,6 +143,7 @@ class AppointmentViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         appointment = self.get_object()
         serializer = AppointmentUpdateSerializer(
+            appointment,
             data=request.data,
             partial=kwargs.get("partial", False),
             context=self.get_serializer_context(),
@@ -167,8 +169,10 @@ class AppointmentViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="Mark an appointment attended",
-        description="Allowed while the appointment is active and before its end; after its end "
-        "it is missed. " + STATE_CHANGE,
+        description="Allowed while the appointment is active and due: from the start of its day "
+        "in Europe/London (or `PANDA_CHECK_IN_OPENS` minutes before its start) up to its end. "
+        "Earlier is refused with 409 (`appointment_not_due`); after its end it is missed. "
+        + STATE_CHANGE,
         request=None,
         responses={200: AppointmentSerializer, **errors(404, 409)},
     )
@@ -187,6 +191,7 @@ class AppointmentViewSet(viewsets.ModelViewSet):
 class PatientAppointmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """One patient's appointments, with the same filters as the appointment list."""
 
+    permission_model = Appointment
     serializer_class = AppointmentSerializer
     filterset_class = AppointmentFilter
     ordering_fields = ORDERING

@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connections, router, transaction
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
-from django.urls import path
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -68,6 +68,16 @@ class ServiceAdminMixin:
 
     def delete_model(self, request, obj):
         self.delete_through_service(obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A refused deletion (a Conflict, rolled back) is a message on the object's page."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except Conflict as refusal:
+            messages.error(request, refusal.message)
+            opts = self.opts
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            return HttpResponseRedirect(url)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -16,6 +16,7 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("clinicians", "clinician"): ("view",),
         ("clinicians", "department"): ("view",),
         ("organisations", "site"): ("view",),
+        ("reminders", "reminder"): ("view",),
     },
     # Clinic managers may do everything to PANDA's records, and read the audit trail.
     CLINIC_MANAGER: {
@@ -32,6 +33,10 @@ ROLES: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("organisations", "site"): ("view", "add", "change", "delete"),
         # The "Missed appointments" page (issue 4).
         ("analytics", "missedappointmentsreport"): ("view",),
+        ("reminders", "reminder"): ("view",),
+        # Trials of reminder wordings: the variants, and the page that compares them.
+        ("reminders", "remindervariant"): ("view", "add", "change", "delete"),
+        ("analytics", "remindertrialreport"): ("view",),
         # Patients' data rights (docs/data-rights.md): exporting everything about a patient, and
         # reading the records of exports and erasures.
         ("data_rights", "patientexport"): ("view", "export"),

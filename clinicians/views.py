@@ -135,6 +135,7 @@ MEMBERSHIP_RULES = (
 class ClinicianMembershipViewSet(viewsets.ModelViewSet):
     """The organisations and sites a clinician works or worked at, with their dates."""
 
+    permission_model = Membership
     serializer_class = MembershipSerializer
     filter_backends = []
     lookup_value_regex = "[0-9]+"
@@ -148,9 +149,9 @@ class ClinicianMembershipViewSet(viewsets.ModelViewSet):
             return Membership.objects.none()
         return _memberships().filter(clinician=self.clinician)
 
-    def _write(self, request, partial: bool = False) -> dict:
+    def _write(self, request, membership: Membership | None = None, partial=False) -> dict:
         serializer = MembershipWriteSerializer(
-            data=request.data, partial=partial, context=self.get_serializer_context()
+            membership, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
@@ -168,10 +169,7 @@ class ClinicianMembershipViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         membership = self.get_object()
-        partial = kwargs.get("partial", False)
-        values = self._write(request, partial=partial)
-        if not partial:  # a replacement: what is left out is empty
-            values = {"site": None, "ended_on": None, **values}
+        values = self._write(request, membership, partial=kwargs.get("partial", False))
         return self._respond(membership_update(membership=membership, **values))
 
     def perform_destroy(self, instance):

@@ -1,6 +1,10 @@
 """The CapabilityStatement at ``/fhir/R4/metadata``, built from the search definitions that the
 views use, so that it lists exactly what is supported and nothing more."""
 
+from django.conf import settings
+
+from panda_project.api.access import api_auth_required
+
 from .bundles import DEFAULT_COUNT, MAX_COUNT
 from .mapping import UK_CORE
 from .search import APPOINTMENT_PARAMETERS, PATIENT_PARAMETERS
@@ -45,6 +49,23 @@ def _resource(kind: str, parameters: dict | None, documentation: str, operations
     return resource
 
 
+def security() -> dict:
+    """``rest.security``: what a client must send, as PANDA_API_AUTH sets it."""
+    if not api_auth_required():
+        return {
+            "cors": bool(settings.CORS_ALLOWED_ORIGINS),
+            "description": "No credentials: PANDA runs in its trusted-network mode "
+            "(PANDA_API_AUTH=none), for a network where everyone who reaches it may read.",
+        }
+    return {
+        "cors": bool(settings.CORS_ALLOWED_ORIGINS),
+        "service": [{"text": "Bearer token"}],
+        "description": "Every request but this statement needs Authorization: Bearer <token> "
+        "(or Token <token>) with a PANDA API token; without one the answer is 401. The token's "
+        "user needs the back office's permission to view the resource, else 403.",
+    }
+
+
 def capability_statement(base_url: str) -> dict:
     return {
         "resourceType": "CapabilityStatement",
@@ -62,6 +83,7 @@ def capability_statement(base_url: str) -> dict:
         "rest": [
             {
                 "mode": "server",
+                "security": security(),
                 "documentation": "Read and search only. A search parameter, modifier or prefix "
                 "not listed here is refused with 400 and an OperationOutcome, never ignored. "
                 "_format may be json, application/json or application/fhir+json.",

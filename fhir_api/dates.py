@@ -33,7 +33,8 @@ UNSUPPORTED_PREFIXES = ("ap",)
 _VALUE = re.compile(
     r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2})"
     r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6}))?)?"
-    r"(?P<zone>Z|[+-]\d{2}:\d{2})?)?)?)?"
+    # A "+" sent unencoded in a query string arrives as a space: " 01:00" is read as "+01:00".
+    r"(?P<zone>Z|[+ -]\d{2}:\d{2})?)?)?)?"
 )
 
 
@@ -65,9 +66,10 @@ def parse_range(text: str, name: str) -> DateRange:
         raise invalid(
             _(
                 "%(name)s needs a date such as 2025, 2025-06, 2025-06-04 or "
-                "2025-06-04T16:30:00+01:00."
+                "2025-06-04T16:30:00+01:00 (send + as %%2B), after an optional prefix: "
+                "%(prefixes)s, as in ge2025-06-01 (not >=2025-06-01)."
             )
-            % {"name": name}
+            % {"name": name, "prefixes": ", ".join(PREFIXES)}
         )
     parts = match.groupdict()
     try:

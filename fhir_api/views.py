@@ -15,6 +15,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from appointments.models import Appointment
+from clinicians.models import Clinician, Department
 from data_rights.models import Channel
 from data_rights.services import patient_export_record
 from data_rights.views import CanExportPatients
@@ -67,6 +69,18 @@ class FHIRContentNegotiation(DefaultContentNegotiation):
         "application/json": "application/json",
     }
 
+    # FHIR's older media type (DSTU2 and STU3 clients send it), read as today's.
+    ALIASES = {"application/json+fhir": FHIR_JSON}
+
+    def get_accept_list(self, request):
+        accepted = super().get_accept_list(request)
+        return [self._alias(media_type) for media_type in accepted]
+
+    def _alias(self, media_type: str) -> str:
+        base, semicolon, parameters = media_type.partition(";")
+        alias = self.ALIASES.get(base.strip().lower())
+        return f"{alias}{semicolon}{parameters}" if alias else media_type
+
     def select_renderer(self, request, renderers, format_suffix=None):
         requested = request.query_params.get("_format")
         if requested is None:
@@ -84,8 +98,6 @@ class FHIRView(APIView):
 
     renderer_classes = [FHIRJSONRenderer, PlainJSONRenderer]
     content_negotiation_class = FHIRContentNegotiation
-    # No DRF OPTIONS description: it is not FHIR, so OPTIONS is a 405 like any other write.
-    metadata_class = None
     # Not in the OpenAPI schema of /api/v1/: FHIR's own description is /fhir/R4/metadata.
     schema = None
     resource_type = ""
@@ -102,6 +114,11 @@ class FHIRView(APIView):
             request.query_params, self.parameters, self.resource_type, self.extra_parameters
         )
         super().initial(request, *args, **kwargs)
+
+    def options(self, request, *args, **kwargs):
+        """What ``Allow`` says: OPTIONS is answered, with no body (DRF's description of a view
+        is not FHIR)."""
+        return Response(status=204)
 
 
 class SearchView(FHIRView):
@@ -123,7 +140,11 @@ class SearchView(FHIRView):
 
 
 class CapabilityStatementView(FHIRView):
+    """Served to anyone, as FHIR servers do: it says, in ``rest.security``, what the rest needs."""
+
     resource_type = "CapabilityStatement"
+    authentication_classes = []
+    permission_classes = []
 
     def get(self, request):
         return Response(capability_statement(base_url(request)))
@@ -131,6 +152,7 @@ class CapabilityStatementView(FHIRView):
 
 class PatientSearchView(SearchView):
     resource_type = "Patient"
+    permission_model = Patient
     parameters = PATIENT_PARAMETERS
 
     def queryset(self):
@@ -142,6 +164,7 @@ class PatientSearchView(SearchView):
 
 class AppointmentSearchView(SearchView):
     resource_type = "Appointment"
+    permission_model = Appointment
     parameters = APPOINTMENT_PARAMETERS
 
     def queryset(self):
@@ -167,6 +190,7 @@ def _integer_id(value: str, prefix: str = "") -> int | None:
 
 class PatientReadView(FHIRView):
     resource_type = "Patient"
+    permission_model = Patient
 
     def get(self, request, id):
         compact = identifier_or_none(id)
@@ -206,6 +230,7 @@ def _patient_matches(resource: dict) -> str:
 
 class AppointmentReadView(FHIRView):
     resource_type = "Appointment"
+    permission_model = Appointment
 
     def get(self, request, id):
         try:
@@ -219,6 +244,7 @@ class AppointmentReadView(FHIRView):
 
 class PractitionerReadView(FHIRView):
     resource_type = "Practitioner"
+    permission_model = Clinician
 
     def get(self, request, id):
         pk = _integer_id(id)
@@ -230,6 +256,7 @@ class OrganizationReadView(FHIRView):
     """Departments are ``department-{id}``; organisations, such as trusts, ``organisation-{id}``."""
 
     resource_type = "Organization"
+    permission_model = Department
 
     def get(self, request, id):
         message = _("No department or organisation has this id.")

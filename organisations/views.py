@@ -110,6 +110,7 @@ ORGANISATION_PK = OpenApiParameter(
 class OrganisationAddressViewSet(viewsets.ModelViewSet):
     """An organisation's postal addresses, kept with every other address."""
 
+    permission_model = Address
     serializer_class = OrganisationAddressSerializer
     filter_backends = []
     lookup_value_regex = "[0-9]+"

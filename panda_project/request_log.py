@@ -27,6 +27,12 @@ _SEPARATOR = r"(?:[ -]|%20|\+)?"
 _NHS_LIKE = re.compile(
     rf"(?<![0-9])[0-9]{{3}}{_SEPARATOR}[0-9]{{3}}{_SEPARATOR}[0-9]{{4}}(?![0-9])"
 )
+# A UUID (an appointment's id) may hold ten digits in a row ("…973d-0777003770e2"): it names no
+# patient, and is kept whole so that requests can be matched up.
+_UUID_OR_NHS_LIKE = re.compile(
+    r"(?P<uuid>(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}"
+    r"(?![0-9A-Fa-f]))|" + _NHS_LIKE.pattern
+)
 # Whatever stands where a patient is named in a URL, even when it is no valid NHS number.
 # (The admin's "/admin/patients/patient/…" names the model, not a patient.)
 # A decoded path may hold spaces ("/patients/943 476 5919/"): digit groups after one are taken too.
@@ -42,7 +48,7 @@ SAFE_QUERY_PARAMETERS = frozenset(
 def mask_identifiers(text: str) -> str:
     """``text`` with NHS-number-shaped runs and patient URL segments replaced by ``***``."""
     text = _PATIENT_SEGMENT.sub(lambda match: match.group(1) + MASK, text)
-    return _NHS_LIKE.sub(MASK, text)
+    return _UUID_OR_NHS_LIKE.sub(lambda match: match.group("uuid") or MASK, text)
 
 
 def mask_query(query: str) -> str:

@@ -1,6 +1,7 @@
 """Timestamps: every one that comes in must carry a real-world UTC offset."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
@@ -9,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 # The offsets in use in the real world run from -12:00 (Baker Island) to +14:00 (Kiribati).
 MIN_OFFSET = dt.timedelta(hours=-12)
 MAX_OFFSET = dt.timedelta(hours=14)
+
+
+# A "+" sent unencoded in a query string arrives as a space: "…T16:00:00 01:00". After a time,
+# a space and an offset's digits can mean nothing else, so the "+" is put back.
+_SPACE_FOR_PLUS = re.compile(r"(.*\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?) (\d{2}(?::?\d{2})?)")
+
+
+def restore_plus(value: str) -> str:
+    """``value`` with a space before a UTC offset read as the "+" it was sent as."""
+    match = _SPACE_FOR_PLUS.fullmatch(value) if len(value) <= 64 else None
+    return f"{match.group(1)}+{match.group(2)}" if match else value
 
 
 def parse_aware_datetime(value: str) -> dt.datetime:

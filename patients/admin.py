@@ -20,7 +20,7 @@ from data_rights.admin import PatientDataRightsAdminMixin
 
 from .filters import name_search_contains
 from .identifiers import format_identifier, identifier_or_none
-from .models import Patient
+from .models import Language, Patient, ReminderChannel
 from .names import name_search_key
 from .services import EDITABLE_FIELDS, patient_create, patient_delete, patient_update
 
@@ -53,10 +53,23 @@ class PatientForm(ServiceModelForm):
     )
     postcode = forms.CharField(max_length=32)
     phone = forms.CharField(max_length=32, required=False)
+    # Left out of a post (a form from before these existed), each keeps what it was.
+    reminder_channel = forms.ChoiceField(
+        label=gettext_lazy("reminder channel"), choices=ReminderChannel.choices, required=False
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("language"), choices=Language.choices, required=False
+    )
 
     class Meta:
         model = Patient
         fields = EDITABLE_FIELDS
+
+    def clean_reminder_channel(self):
+        return self.cleaned_data["reminder_channel"] or self.instance.reminder_channel
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def create(self, data):
         return patient_create(**data)
@@ -107,7 +120,7 @@ class PatientAdmin(
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("nhs_number", "name", "date_of_birth")}),
-        ("Contact", {"fields": ("postcode", "phone", "email")}),
+        ("Contact", {"fields": ("postcode", "phone", "email", "reminder_channel", "language")}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = (AddressInline, AppointmentInline)

@@ -27,6 +27,22 @@ def validate_not_in_future(value: dt.date) -> None:
         )
 
 
+class ReminderChannel(models.TextChoices):
+    """How a patient is reminded of appointments (see ``reminders``)."""
+
+    AUTO = "auto", _("Automatic: SMS to a mobile number, else email, else none")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    NONE = "none", _("None: no reminders")
+
+
+class Language(models.TextChoices):
+    """The languages reminders are written in."""
+
+    EN = "en", _("English")
+    CY = "cy", _("Welsh")
+
+
 class Patient(models.Model):
     """A patient. The NHS number identifies them, in URLs too; deleting one deletes their
     appointments and addresses."""
@@ -59,6 +75,19 @@ class Patient(models.Model):
         max_length=16, blank=True, validators=[validate_phone], verbose_name=_("phone")
     )
     email = models.EmailField(max_length=254, blank=True, verbose_name=_("email"))
+    reminder_channel = models.CharField(
+        max_length=5,
+        choices=ReminderChannel.choices,
+        default=ReminderChannel.AUTO,
+        verbose_name=_("reminder channel"),
+    )
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        default=Language.EN,
+        help_text=_("The language of the patient's reminders."),
+        verbose_name=_("language"),
+    )
     addresses = GenericRelation("addresses.Address", related_query_name="patient")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
@@ -70,6 +99,15 @@ class Patient(models.Model):
         verbose_name_plural = _("patients")
         ordering = ["id"]
         indexes = [models.Index(fields=["date_of_birth"], name="patient_dob_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reminder_channel__in=ReminderChannel.values),
+                name="patient_reminder_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=Language.values), name="patient_language_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.nhs_number})"

@@ -13,7 +13,7 @@ from panda_project.history import current_channel
 from panda_project.services import apply_changes, normalise_fields
 
 from .identifiers import normalise_identifier
-from .models import Patient
+from .models import Language, Patient, ReminderChannel
 from .names import clean_name, name_search_key
 from .phones import normalise_phone
 
@@ -23,7 +23,16 @@ NORMALISERS = {
     "postcode": normalise_postcode,
     "phone": normalise_phone,
 }
-EDITABLE_FIELDS = ("nhs_number", "name", "date_of_birth", "postcode", "phone", "email")
+EDITABLE_FIELDS = (
+    "nhs_number",
+    "name",
+    "date_of_birth",
+    "postcode",
+    "phone",
+    "email",
+    "reminder_channel",
+    "language",
+)
 
 
 def _duplicate() -> Conflict:
@@ -60,6 +69,8 @@ def patient_create(
     postcode: str,
     phone: str = "",
     email: str = "",
+    reminder_channel: str = ReminderChannel.AUTO,
+    language: str = Language.EN,
 ) -> Patient:
     """Register a patient. A duplicate NHS number raises Conflict; bad values ValidationError."""
     patient = Patient(
@@ -69,6 +80,8 @@ def patient_create(
         postcode=postcode,
         phone=phone,
         email=email,
+        reminder_channel=reminder_channel,
+        language=language,
     )
     return _save(patient)
 

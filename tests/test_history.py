@@ -5,12 +5,14 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from appointments.models import Appointment, State
 from appointments.services import appointment_cancel
 from appointments.tests.factories import AppointmentFactory
+from backoffice.roles import RECEPTIONIST
 from data_rights.services import erasure_check
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
@@ -50,13 +52,14 @@ def test_changes_through_the_open_api_are_recorded_as_api(api):
 def test_changes_through_the_api_with_a_token_record_the_user_too(api, settings):
     settings.PANDA_API_AUTH = "token"
     clerk = get_user_model().objects.create_user("clerk")
+    clerk.groups.add(Group.objects.get(name=RECEPTIONIST))
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
     assert api.post("/api/v1/patients/", NEW_PATIENT).status_code == 201
     assert trail(Patient, Patient.objects.get().pk) == [("+", "clerk", "api")]
 
 
 def test_appointment_state_changes_through_the_api_are_recorded(api):
-    appointment = AppointmentFactory()
+    appointment = AppointmentFactory(in_progress=True)
     assert api.post(f"/api/v1/appointments/{appointment.pk}/attend/").status_code == 200
     records = list(Appointment.history.filter(id=appointment.pk).order_by("history_date"))
     assert [(r.history_type, r.state) for r in records] == [("+", "active"), ("~", "attended")]

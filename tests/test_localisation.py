@@ -128,7 +128,12 @@ def test_the_welsh_and_french_texts_are_the_catalogues(api):
         "Nid yw’r rhif GIG hwn yn ddilys: nid yw ei ddigid gwirio’n cyfateb."
     )
     french = api.get("/api/v1/nothing-here/", HTTP_ACCEPT_LANGUAGE="fr").json()
-    assert french == {"status": 404, "code": "not_found", "message": "Introuvable.", "errors": {}}
+    assert french == {
+        "status": 404,
+        "code": "not_found",
+        "message": "L’API n’a pas cette URL ; GET /api/v1/ liste ce qu’elle propose.",
+        "errors": {},
+    }
 
 
 def test_drf_messages_are_welsh_too_where_drf_ships_no_welsh(api):

@@ -45,7 +45,8 @@ def book(api, clinic, starts_at):
     return response.json()
 
 
-def test_register_book_and_attend(api, clinic):
+def test_register_book_and_attend(api, clinic, settings):
+    settings.PANDA_CHECK_IN_OPENS = 15  # minutes before the start: ten minutes early is due
     appointment = book(api, clinic, timezone.now() + dt.timedelta(minutes=10))
     attended = api.post(f"{appointment['url']}attend/").json()
     assert attended["status"] == "attended"

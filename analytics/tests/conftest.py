@@ -16,6 +16,8 @@ from appointments.tests.factories import AppointmentFactory
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from organisations.tests.factories import SiteFactory
 from patients.tests.factories import PatientFactory
+from reminders.models import Reminder, ReminderAllocation, ReminderState, ReminderVariant
+from reminders.services import reminder_variant_create
 
 NOW = dt.datetime(2025, 11, 15, 12, 0, tzinfo=dt.UTC)
 
@@ -102,3 +104,85 @@ def one_aggregate_query():
         yield
     statements = [query["sql"] for query in captured.captured_queries]
     assert len([sql for sql in statements if not sql.startswith(NOT_QUERIES)]) == 1, statements
+
+
+# A trial of reminder wordings in October 2025 (London), all over by NOW. The first variant,
+# "Standard" (made by the reminders migrations), is the reference.
+REMINDED_STATES = (ReminderState.SENT, ReminderState.DELIVERED)
+
+
+def remind(appointment, variant, state, days_before=1) -> Reminder:
+    """A reminder of ``appointment`` in ``state``, due ``days_before`` days before it."""
+    due_at = appointment.starts_at - dt.timedelta(days=days_before)
+    return Reminder.objects.create(
+        appointment=appointment,
+        variant=variant,
+        channel="sms",
+        offset=dt.timedelta(days=days_before),
+        appointment_starts_at=appointment.starts_at,
+        due_at=due_at,
+        state=state,
+        sent_at=due_at if state in REMINDED_STATES else None,
+    )
+
+
+def allocated(variant, when, state, *reminders) -> Appointment:
+    """An appointment allocated to ``variant``, with reminders in the given states (one a day
+    apart). ``when`` is a day of October 2025 (at 09:00 UTC) or a time."""
+    starts_at = utc(2025, 10, when, 9, 0) if isinstance(when, int) else when
+    department, clinician = DepartmentFactory(), ClinicianFactory()
+    appointment = book(starts_at, 30, state, department, clinician, PatientFactory())
+    ReminderAllocation.objects.create(appointment=appointment, variant=variant)
+    for days_before, reminder_state in enumerate(reminders, start=1):
+        remind(appointment, variant, reminder_state, days_before)
+    return appointment
+
+
+@pytest.fixture
+def trial(db):
+    """Standard: 10 appointments, 7 reminded, 6 attended, 1 cancelled, 3 missed.
+    Cost: 10 appointments, 9 reminded, 8 attended, 1 cancelled, 1 missed.
+    Plain: 2 appointments, both reminded and attended (a zero cell: nobody missed).
+    Unused: none. Besides them, appointments outside October or not allocated at all."""
+    standard = ReminderVariant.objects.get(name="Standard")
+    cost = reminder_variant_create(**wording("Cost"))
+    plain = reminder_variant_create(**wording("Plain"))
+    unused = reminder_variant_create(**wording("Unused"))
+    active, attended, cancelled = State.ACTIVE, State.ATTENDED, State.CANCELLED
+    sent, delivered = ReminderState.SENT, ReminderState.DELIVERED
+    failed, skipped = ReminderState.FAILED, ReminderState.SKIPPED
+    # 1 October 00:30 BST, though still 30 September in UTC: October.
+    allocated(standard, utc(2025, 9, 30, 23, 30), attended, sent)
+    for day in (2, 3, 4, 5):
+        allocated(standard, day, attended, sent)
+    allocated(standard, 6, attended, failed)  # a failed reminder reached no one
+    allocated(standard, 7, cancelled, ReminderState.CANCELLED)
+    allocated(standard, 8, active, delivered)
+    allocated(standard, 9, active, failed, sent)
+    allocated(standard, 10, active, skipped)
+    # Two reminders delivered count the appointment once.
+    allocated(cost, 2, attended, delivered, delivered)
+    for day in range(3, 10):
+        allocated(cost, day, attended, delivered)
+    allocated(cost, 10, cancelled, ReminderState.CANCELLED)
+    allocated(cost, 11, active, sent)
+    allocated(plain, 12, attended, sent)
+    allocated(plain, 13, attended, delivered)
+    # Outside the trial's figures for October: 30 September 23:30 BST, and 1 November 00:00.
+    allocated(cost, utc(2025, 9, 30, 22, 30), active, sent)
+    allocated(standard, utc(2025, 11, 1, 0, 0), active, sent)
+    # Not allocated: not in any variant (but in the missed-appointment figures).
+    book(
+        utc(2025, 10, 20, 9), 30, active, DepartmentFactory(), ClinicianFactory(), PatientFactory()
+    )
+    return {"standard": standard, "cost": cost, "plain": plain, "unused": unused}
+
+
+def wording(name: str, weight: int = 1) -> dict:
+    return {
+        "name": name,
+        "sms_text_en": f"{name}: your appointment is on ((date)) at ((time)).",
+        "email_subject_en": f"{name}: your appointment",
+        "email_body_en": f"{name}: your appointment with ((clinician)) is on ((date)).",
+        "weight": weight,
+    }

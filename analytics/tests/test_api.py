@@ -94,7 +94,7 @@ def test_the_endpoint_makes_one_query(api, crafted, frozen_now):
         ({"period": "day", "from": "2020-01-01", "to": "2025-01-01"}, "to", "too_many_periods"),
         ({"from": "0001-01-01"}, "from", "date_range"),
         ({"clinician": "abc"}, "clinician", "invalid"),
-        ({"grup_by": "site"}, "grup_by", "unknown_field"),
+        ({"grup_by": "site"}, "grup_by", "unknown_parameter"),
     ],
 )
 def test_bad_queries_get_the_error_shape(api, db, query, field, code):

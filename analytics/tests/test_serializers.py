@@ -14,7 +14,7 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("group_by", ["department", "clinician", "site"])
+@pytest.mark.parametrize("group_by", ["department", "clinician", "site", "reminded"])
 @pytest.mark.parametrize("period", ["day", "week", "month"])
 def test_the_report_equals_the_generic_serializers_output(crafted, monkeypatch, group_by, period):
     monkeypatch.setattr(timezone, "now", lambda: NOW)

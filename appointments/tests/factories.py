@@ -9,7 +9,8 @@ from patients.tests.factories import PatientFactory
 
 
 class AppointmentFactory(factory.django.DjangoModelFactory):
-    """An active appointment tomorrow. ``ended=True`` puts it in the past (so it is missed)."""
+    """An active appointment tomorrow. ``ended=True`` puts it in the past (so it is missed);
+    ``in_progress=True`` started five minutes ago, so it is due and may be marked attended."""
 
     class Meta:
         model = Appointment
@@ -17,6 +18,9 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     class Params:
         ended = factory.Trait(
             starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
+        )
+        in_progress = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=5))
         )
         attended = factory.Trait(
             state=State.ATTENDED, attended_at=factory.LazyAttribute(lambda o: o.starts_at)

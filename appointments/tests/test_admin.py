@@ -91,7 +91,7 @@ def test_cancel_reports_each_row_and_refuses_the_cancelled_and_the_missed(admin_
 
 
 def test_mark_attended_reports_each_row(admin_client):
-    active = AppointmentFactory()
+    active = AppointmentFactory(in_progress=True)
     attended = AppointmentFactory(ended=True, attended=True)
     messages = act(admin_client, "attend_selected", active, attended)
     assert [level for level, _ in messages] == ["error", "success"]

@@ -118,7 +118,7 @@ class TestStateChanges:
         assert_error(api.post(f"{URL}{appointment.pk}/cancel/"), 409, "appointment_cancelled")
 
     def test_attend_before_the_end(self, api):
-        appointment = AppointmentFactory()
+        appointment = AppointmentFactory(in_progress=True)
         body = api.post(f"{URL}{appointment.pk}/attend/").json()
         assert body["status"] == "attended"
         assert body["attended_at"]

@@ -43,7 +43,7 @@ def race(appointment_id, actions):
 
 def test_cancel_and_attend_at_once_give_exactly_one_winner():
     for _ in range(5):
-        appointment = AppointmentFactory()
+        appointment = AppointmentFactory(in_progress=True)
         outcomes = race(appointment.pk, [appointment_cancel, appointment_attend] * 5)
         assert outcomes.count("won") == 1, outcomes
         assert len(outcomes) == 10

@@ -90,7 +90,7 @@ class TestBooking:
 
 class TestAttending:
     def test_an_active_appointment_can_be_attended_before_its_end(self):
-        appointment = appointment_attend(appointment=AppointmentFactory())
+        appointment = appointment_attend(appointment=AppointmentFactory(in_progress=True))
         assert appointment.state == State.ATTENDED
         assert appointment.attended_at is not None
         assert appointment.status == Status.ATTENDED
@@ -114,7 +114,7 @@ class TestAttending:
             appointment_attend(appointment=appointment, now=appointment.ends_at)
 
     def test_attending_twice_is_refused(self):
-        appointment = appointment_attend(appointment=AppointmentFactory())
+        appointment = appointment_attend(appointment=AppointmentFactory(in_progress=True))
         with pytest.raises(Conflict) as error:
             appointment_attend(appointment=appointment)
         assert error.value.code == "appointment_attended"
@@ -148,7 +148,7 @@ class TestCancelling:
         assert error.value.code == "appointment_missed"
 
     def test_a_stale_copy_cannot_cancel_what_another_clerk_attended(self):
-        appointment = AppointmentFactory()
+        appointment = AppointmentFactory(in_progress=True)
         stale = Appointment.objects.get(pk=appointment.pk)
         appointment_attend(appointment=appointment)
         with pytest.raises(Conflict) as error:
@@ -240,10 +240,11 @@ class TestRecordingFromAnotherSystem:
             appointment_record(**self.values(status="missed", starts_at=future))
         assert error.value.code == "missed_in_future"
 
-    def test_an_attended_appointment_that_starts_in_the_future_is_refused(self):
-        future = timezone.now() + dt.timedelta(days=1)
-        with pytest.raises(Conflict):
+    def test_an_attended_appointment_that_is_not_yet_due_is_refused(self):
+        future = timezone.now() + dt.timedelta(days=2)
+        with pytest.raises(Conflict) as error:
             appointment_record(**self.values(status="attended", starts_at=future))
+        assert error.value.code == "appointment_not_due"
 
 
 class TestDatabaseConstraints:

@@ -9,6 +9,8 @@ Every 4xx response body is::
 of each field (``non_field_errors`` for the request as a whole) and is empty for other errors.
 """
 
+import logging
+
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -27,6 +29,8 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from panda_project.exceptions import Conflict
+
+logger = logging.getLogger(__name__)
 
 CODES = {
     exceptions.ParseError: "malformed_json",
@@ -126,7 +130,12 @@ def exception_handler(exc, context):
         return Response(
             error_body(exc.status_code, code, _message(exc)), exc.status_code, headers=headers
         )
-    return None
+    # Anything else is a bug. The client still gets the error shape, whatever DEBUG is (Django's
+    # debug page is HTML), and the log gets the traceback.
+    set_rollback()
+    logger.error("API request failed", exc_info=exc)
+    body = error_body(500, "server_error", _("Something went wrong on our side."))
+    return Response(body, status=500)
 
 
 def too_large_body() -> dict:

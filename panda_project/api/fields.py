@@ -2,6 +2,7 @@
 
 import copy
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -86,7 +87,16 @@ class NormalisedTextField(StrictCharField):
 
 
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A related object by its integer id; DRF's would take 1.5 or "1" as 1."""
+    """A related object by its integer id; DRF's would take 1.5 or "1" as 1. ``missing`` is what
+    an id that names nothing is told, in PANDA's words (code ``does_not_exist``)."""
+
+    def __init__(self, *, missing=None, **kwargs):
+        if missing is not None:
+            kwargs["error_messages"] = {
+                "does_not_exist": missing,
+                **kwargs.get("error_messages", {}),
+            }
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
@@ -114,25 +124,64 @@ class ModelFieldsOnceMixin:
 
 
 class StrictSerializerMixin:
-    """Refuse fields the endpoint does not accept, so that a frontend's typo surfaces as a 400."""
+    """Refuse fields the endpoint does not accept, so that a frontend's typo surfaces as a 400,
+    reported beside every other field's error. A serializer of a query string sets
+    ``of_query_parameters``, and its errors then say so.
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                read_only = set(self.fields)
-                raise serializers.ValidationError(
-                    {
-                        name: [
-                            serializers.ErrorDetail(
-                                _("This field is read-only.")
-                                if name in read_only
-                                else _("This field is not known."),
-                                code="read_only_field" if name in read_only else "unknown_field",
-                            )
-                        ]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+    Given the instance it changes and not ``partial`` (a PUT), it replaces: an optional field
+    left out is reset to its default or empty value. A PATCH changes only what is sent."""
+
+    of_query_parameters = False
+
+    def run_validation(self, data=serializers.empty):
+        unknown = self._unknown_fields(data)
+        try:
+            value = super().run_validation(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **unknown}) from None
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        if self.instance is not None and not self.partial:
+            value = self._left_out_values(value) | value
+        return value
+
+    def _left_out_values(self, value: dict) -> dict:
+        """What a replacement sets the writable fields left out of ``value`` to."""
+        reset = {}
+        for field in self.fields.values():
+            if field.read_only or field.source in value or "." in field.source:
+                continue
+            if field.default is not serializers.empty:
+                reset[field.source] = field.get_default()
+            elif (model_field := self._model_field(field.source)) is not None:
+                reset[field.source] = model_field.get_default()
+            elif field.allow_null:
+                reset[field.source] = None
+            elif getattr(field, "allow_blank", False):
+                reset[field.source] = ""
+        return reset
+
+    def _model_field(self, name: str):
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        try:
+            return model._meta.get_field(name) if model is not None else None
+        except FieldDoesNotExist:
+            return None
+
+    def _unknown_fields(self, data) -> dict:
+        if not hasattr(data, "keys"):
+            return {}
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        return {name: [self._refusal(name)] for name in sorted(set(data.keys()) - writable)}
+
+    def _refusal(self, name: str) -> serializers.ErrorDetail:
+        """Why the field or parameter ``name`` is not taken."""
+        if self.of_query_parameters:
+            message = _("This query parameter is not known here. Known: %(known)s.")
+            known = ", ".join(sorted(self.fields))
+            return serializers.ErrorDetail(message % {"known": known}, code="unknown_parameter")
+        if name in self.fields:
+            return serializers.ErrorDetail(_("This field is read-only."), code="read_only_field")
+        return serializers.ErrorDetail(_("This field is not known."), code="unknown_field")

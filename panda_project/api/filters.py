@@ -3,16 +3,20 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters
 
-from panda_project.timestamps import parse_aware_datetime
+from panda_project.timestamps import parse_aware_datetime, restore_plus
 from panda_project.validators import reject_control_characters
 
 
 class AwareDateTimeFormField(forms.CharField):
+    """A timestamp in a query string, where an unencoded "+" in its offset arrives as a space."""
+
     def clean(self, value):
         value = super().clean(value)
-        return parse_aware_datetime(value) if value else None
+        return parse_aware_datetime(restore_plus(value)) if value else None
 
 
 class AwareDateTimeFilter(django_filters.Filter):
@@ -67,6 +71,13 @@ class FilterBackend(DjangoFilterBackend):
     @classmethod
     def _given(cls, filterset_class, params) -> bool:
         """Whether the request gives any of the filter set's parameters, as its form would see."""
+        return any(
+            not widget.value_omitted_from_data(params, {}, name)
+            for name, widget in cls._parameters_of(filterset_class)
+        )
+
+    @classmethod
+    def _parameters_of(cls, filterset_class) -> list[tuple[str, forms.Widget]]:
         parameters = cls._parameters.get(filterset_class)
         if parameters is None:
             model = filterset_class._meta.model
@@ -74,6 +85,73 @@ class FilterBackend(DjangoFilterBackend):
             parameters = cls._parameters[filterset_class] = [
                 (form.add_prefix(name), field.widget) for name, field in form.fields.items()
             ]
-        return any(
-            not widget.value_omitted_from_data(params, {}, name) for name, widget in parameters
+        return parameters
+
+    def query_parameters(self, view) -> list[str]:
+        """The query parameters the view's filter set reads."""
+        filterset_class = self.get_filterset_class(view)
+        if filterset_class is None:
+            return []
+        names = []
+        for name, widget in self._parameters_of(filterset_class):
+            if isinstance(widget, forms.MultiWidget):
+                names.extend(name + suffix for suffix in widget.widgets_names)
+            else:
+                names.append(name)
+        return names
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's ``?ordering=``, but a field it cannot sort by is a 400 (``invalid_ordering``)
+    rather than silently ignored, and the schema lists every value it takes."""
+
+    def allowed(self, view, queryset=None) -> list[str]:
+        if getattr(view, "ordering_fields", self.ordering_fields) is None and queryset is None:
+            queryset = view.get_queryset()  # DRF then allows the serializer's model fields
+        fields = [name for name, _label in self.get_valid_fields(queryset, view, {})]
+        return [value for name in fields for value in (name, f"-{name}")]
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if not raw:
+            return self.get_default_ordering(view)
+        terms = [term.strip() for term in raw.split(",")]
+        allowed = self.allowed(view, queryset)
+        if any(term not in allowed for term in terms):
+            message = _("This list cannot be sorted that way. Sort by one of: %(allowed)s.") % {
+                "allowed": ", ".join(allowed)
+            }
+            raise ValidationError(
+                {self.ordering_param: ValidationError(message, code="invalid_ordering")}
+            )
+        return terms
+
+    def query_parameters(self, view) -> list[str]:
+        return [self.ordering_param]
+
+    def get_schema_operation_parameters(self, view):
+        [parameter] = super().get_schema_operation_parameters(view)
+        parameter["schema"] = {"type": "string", "enum": self.allowed(view)}
+        return [parameter]
+
+
+def refuse_unknown_parameters(request, view, own: tuple[str, ...]) -> None:
+    """A 400 (``unknown_parameter``) for each query parameter that neither the view's filter
+    backends nor ``own`` (the pagination's) read: a typo surfaces instead of being ignored."""
+    known = set(own)
+    for backend in view.filter_backends:
+        reader = getattr(backend(), "query_parameters", None)
+        if reader is not None:
+            known.update(reader(view))
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ValidationError(
+            {
+                name: ValidationError(
+                    _("This query parameter is not known here. Known: %(known)s.")
+                    % {"known": ", ".join(sorted(known))},
+                    code="unknown_parameter",
+                )
+                for name in unknown
+            }
         )

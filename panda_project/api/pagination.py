@@ -18,6 +18,8 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 from rest_framework.utils.urls import replace_query_param
 
+from panda_project.api.filters import refuse_unknown_parameters
+
 
 def whole_number(request, name: str, minimum: int, maximum: int, default: int) -> int:
     """The query parameter ``name`` as a whole number in range, its default when absent, or a
@@ -141,6 +143,13 @@ class Pagination(pagination.BasePagination):
         self.active = self.offset_pagination
 
     def paginate_queryset(self, queryset, request, view=None):
+        # Every list is paginated, so every list's query string is checked here, once.
+        own = (
+            self.offset_pagination.limit_query_param,
+            self.offset_pagination.offset_query_param,
+            self.cursor_pagination.cursor_query_param,
+        )
+        refuse_unknown_parameters(request, view, own)
         cursor_param = self.cursor_pagination.cursor_query_param
         if cursor_param in request.query_params:
             self.active = self.cursor_pagination
@@ -166,8 +175,19 @@ class Pagination(pagination.BasePagination):
         return response
 
     def get_schema_operation_parameters(self, view):
+        offset_parameters = self.offset_pagination.get_schema_operation_parameters(view)
+        bounds = {
+            self.offset_pagination.limit_query_param: {
+                "minimum": 1,
+                "maximum": self.offset_pagination.max_limit,
+                "default": self.offset_pagination.default_limit,
+            },
+            self.offset_pagination.offset_query_param: {"minimum": 0, "default": 0},
+        }
+        for parameter in offset_parameters:
+            parameter["schema"] |= bounds.get(parameter["name"], {})
         return [
-            *self.offset_pagination.get_schema_operation_parameters(view),
+            *offset_parameters,
             *(
                 parameter
                 for parameter in self.cursor_pagination.get_schema_operation_parameters(view)

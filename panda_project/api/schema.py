@@ -3,6 +3,8 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from panda_project.api.access import api_auth_required
+
 ErrorItem = inline_serializer(
     "ErrorItem",
     {
@@ -74,6 +76,53 @@ _EXAMPLES = {
         },
     ),
 }
+
+
+CREDENTIAL_ERRORS = {
+    401: (
+        "No credentials, or a token that is not valid (PANDA_API_AUTH=token).",
+        {
+            "status": 401,
+            "code": "not_authenticated",
+            "message": "Send an API token or sign in to use the API.",
+            "errors": {},
+        },
+    ),
+    403: (
+        "The user's staff role does not allow this (PANDA_API_AUTH=token).",
+        {
+            "status": 403,
+            "code": "permission_denied",
+            "message": "You do not have permission to do this.",
+            "errors": {},
+        },
+    ),
+}
+
+
+def document_credential_errors(result, generator, request, public):
+    """A POSTPROCESSING_HOOK: when the API demands credentials, every operation may answer 401
+    and 403, so each says so (a generated client then reads them as typed errors)."""
+    if not api_auth_required():
+        return result
+    for operations in result["paths"].values():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, (description, example) in CREDENTIAL_ERRORS.items():
+                operation["responses"].setdefault(
+                    str(status),
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"},
+                                "examples": {str(status): {"value": example}},
+                            }
+                        },
+                    },
+                )
+    return result
 
 
 def errors(*statuses: int) -> dict:

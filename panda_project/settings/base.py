@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "clinicians",
     "patients",
     "appointments",
+    "reminders",
+    "django_tasks",
+    "django_tasks_db",
     "analytics",
     "data_rights",
     "simple_history",
@@ -182,7 +185,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "panda_project.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "panda_project.api.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "panda_project.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -208,6 +211,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "appointments.models.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "panda_project.api.schema.document_credential_errors",
+    ],
 }
 
 # Every record passes MaskPatientDataFilter: no NHS number or patient name reaches the logs, and
@@ -235,8 +242,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own console handler would print unmasked records when DEBUG is on.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        # Django's own console handler would print unmasked records when DEBUG is on.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes announces its version at every start ("AXES: BEGIN version …"), so every
+        # command printed it; its lockout warnings still come through.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # The audit trail is read-only in the admin: reverting through it would bypass the services.
@@ -244,6 +256,21 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The patient identifier's validator (issue: markets). The default is the NHS number.
 PANDA_PATIENT_IDENTIFIER = os.environ.get("PANDA_PATIENT_IDENTIFIER", "stdnum.gb.nhs")
+
+
+def env_check_in_opens(name: str) -> str | int:
+    """When an appointment may first be marked attended: ``day`` (from the start of its day in
+    TIME_ZONE) or a number of minutes before its start."""
+    value = os.environ.get(name, "").strip().lower() or "day"
+    if value == "day":
+        return value
+    if value.isdigit():
+        return int(value)
+    raise ImproperlyConfigured(f"{name} must be day or a number of minutes, not {value!r}.")
+
+
+# Attendance opens at the start of the appointment's day, or this many minutes before its start.
+PANDA_CHECK_IN_OPENS = env_check_in_opens("PANDA_CHECK_IN_OPENS")
 
 # Patients' data rights (docs/data-rights.md). The key of the keyed hashes (HMAC-SHA256) by which
 # an erasure record confirms a deleted NHS number without holding it: secret, and never changed
@@ -291,3 +318,64 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Reminders (docs/reminders.md). A bad value refuses to start, naming the variable.
+from panda_project import reminder_timing as timing  # noqa: E402 (no Django needed)
+
+
+def _parsed(name: str, parse, default: str):
+    try:
+        return parse(os.environ.get(name, default))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+
+
+# How long before each appointment a reminder goes: minutes, hours or days ("7d,1d", "90m").
+PANDA_REMINDER_OFFSETS = _parsed("PANDA_REMINDER_OFFSETS", timing.parse_offsets, "5d,1d")
+# No SMS in these hours, in Europe/London's local time; empty for none.
+PANDA_REMINDER_QUIET_HOURS = _parsed(
+    "PANDA_REMINDER_QUIET_HOURS", timing.parse_quiet_hours, "21:00-08:00"
+)
+# Who sends them: "console" (the log, masked), "email" (Django's email backend) or "notify".
+PANDA_REMINDER_SENDER = os.environ.get("PANDA_REMINDER_SENDER", "console").strip().lower()
+if PANDA_REMINDER_SENDER not in ("console", "email", "notify"):
+    raise ImproperlyConfigured(
+        f"PANDA_REMINDER_SENDER must be console, email or notify, not {PANDA_REMINDER_SENDER!r}."
+    )
+# Messages a minute, over every worker: GOV.UK Notify allows a service 3,000.
+PANDA_REMINDER_RATE = _parsed("PANDA_REMINDER_RATE", timing.parse_rate, "3000")
+PANDA_NOTIFY_API_KEY = os.environ.get("PANDA_NOTIFY_API_KEY", "")
+PANDA_NOTIFY_BASE_URL = os.environ.get(
+    "PANDA_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+PANDA_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("PANDA_NOTIFY_SMS_TEMPLATE_ID", "")
+PANDA_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("PANDA_NOTIFY_EMAIL_TEMPLATE_ID", "")
+# The bearer token Notify's delivery callbacks carry; empty refuses every callback.
+PANDA_NOTIFY_CALLBACK_TOKEN = os.environ.get("PANDA_NOTIFY_CALLBACK_TOKEN", "")
+if PANDA_REMINDER_SENDER == "notify" and not (
+    PANDA_NOTIFY_API_KEY and PANDA_NOTIFY_SMS_TEMPLATE_ID and PANDA_NOTIFY_EMAIL_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "PANDA_REMINDER_SENDER=notify needs PANDA_NOTIFY_API_KEY, PANDA_NOTIFY_SMS_TEMPLATE_ID "
+        "and PANDA_NOTIFY_EMAIL_TEMPLATE_ID."
+    )
+# Reminders are "From:" this address with the email sender.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PANDA <reminders@localhost>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+
+# Tasks (django-tasks, Django 6's django.tasks): the queue in PANDA's database ("db", worker:
+# manage.py db_worker) or on Redis through RQ ("rq", worker: manage.py rqworker --with-scheduler).
+PANDA_TASKS_BACKEND = os.environ.get("PANDA_TASKS_BACKEND", "db").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if PANDA_TASKS_BACKEND == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif PANDA_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+else:
+    raise ImproperlyConfigured(
+        f"PANDA_TASKS_BACKEND must be db or rq, not {PANDA_TASKS_BACKEND!r}."
+    )

@@ -15,3 +15,5 @@ REST_FRAMEWORK = REST_FRAMEWORK | {"TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noq
 # django-axes needs the request in authenticate(), which the test client's login() does not pass;
 # the lockout tests switch it on (tests/security/test_admin_login.py).
 AXES_ENABLED = False
+# Reminders leave as fast as the tests send them; bench/reminders.py measures the real pace.
+PANDA_REMINDER_RATE = int(os.environ.get("PANDA_REMINDER_RATE", "600000"))  # noqa: F405

@@ -41,6 +41,8 @@ def patient_form(**fields) -> dict:
         "postcode": "sw1a1aa",
         "phone": "",
         "email": "",
+        "reminder_channel": "auto",
+        "language": "en",
         **management("addresses-address-content_type-object_id"),
         **management("appointments"),
     }

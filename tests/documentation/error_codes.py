@@ -114,6 +114,8 @@ def _modules() -> list[Path]:
         path
         for path in sorted(ROOT.rglob("*.py"))
         if not SKIPPED_PARTS & set(path.relative_to(ROOT).parts)
+        # hidden folders: the virtualenvs (.venv, .venv-client) and tools' caches
+        and not any(part.startswith(".") for part in path.relative_to(ROOT).parts)
         and path.parent != ROOT  # manage.py, conftest.py, gunicorn.conf.py
     ]
 

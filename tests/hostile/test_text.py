@@ -43,7 +43,7 @@ TEXT_FIELDS = {
     "departments": {"name": "control_characters"},
 }
 CASES = [(endpoint, field) for endpoint, fields in TEXT_FIELDS.items() for field in fields]
-CONTROL_CHARACTERS = ["\x00", "\x01", "\x08", "\x1b", "\x7f", "\x9b"]
+CONTROL_CHARACTERS = ["\x00", "\x01", "\x08", "\x1b", "\x7f", "\x9b", "\u202e", "\u2067"]
 
 
 def test_the_catalogue_covers_every_text_field_of_the_write_schemas(client):

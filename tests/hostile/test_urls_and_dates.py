@@ -94,8 +94,10 @@ def test_malformed_list_parameters_are_400(client, world, parameter, value, code
     assert_error(client.get(URLS["appointments"], {parameter: value}), 400, code, parameter)
 
 
-def test_nul_in_the_ordering_parameter_is_ignored_like_any_unknown_ordering(client, world):
-    assert client.get(URLS["patients"], {"ordering": "\x00"}).status_code == 200
+def test_nul_in_the_ordering_parameter_is_refused_like_any_unknown_ordering(client, world):
+    assert_error(
+        client.get(URLS["patients"], {"ordering": "\x00"}), 400, "invalid_ordering", "ordering"
+    )
 
 
 DATE_OF_BIRTH = [

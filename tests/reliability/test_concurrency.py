@@ -1,6 +1,7 @@
 """Real parallel clients against gunicorn with several workers: one winner per race, no 5xx,
 and on SQLite never "database is locked"."""
 
+import datetime as dt
 import random
 import threading
 import time
@@ -44,7 +45,10 @@ def race_state_changes(servers: list, nhs_numbers: NHSNumbers, ids: dict) -> Cou
     session = requests.Session()
     nhs_number = nhs_numbers()
     assert session.post(servers[0].url("/api/v1/patients/"), json=patient(nhs_number)).ok
-    created = session.post(servers[0].url("/api/v1/appointments/"), json=booking(nhs_number, ids))
+    # Started a minute ago: due, so that attending it is allowed and only the race decides.
+    started = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    body = booking(nhs_number, ids, starts_at=started)
+    created = session.post(servers[0].url("/api/v1/appointments/"), json=body)
     assert created.status_code == 201, created.text
     appointment = created.json()["id"]
 

@@ -1,11 +1,12 @@
 """PANDA_API_AUTH: the trusted-network mode and the token mode; PANDA_API_THROTTLE_RATE."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from backoffice.roles import RECEPTIONIST
 from panda_project.testing import assert_error
 from patients.models import Patient
 
@@ -21,7 +22,10 @@ PATIENT = {
 
 @pytest.fixture
 def clerk():
-    return User.objects.create_user("clerk", password="a long passphrase for tests")
+    """A receptionist: the staff role that may register patients (backoffice.roles)."""
+    user = User.objects.create_user("clerk", password="a long passphrase for tests")
+    user.groups.add(Group.objects.get(name=RECEPTIONIST))
+    return user
 
 
 class TestTrustedNetworkMode:
@@ -43,7 +47,7 @@ class TestTokenMode:
         assert_error(api.get(URL), 401, "not_authenticated")
         response = api.post(URL, PATIENT)
         assert_error(response, 401, "not_authenticated")
-        assert response["WWW-Authenticate"] == "Token"
+        assert response["WWW-Authenticate"] == 'Bearer realm="PANDA", Token realm="PANDA"'
         assert not Patient.objects.exists()
 
     def test_a_wrong_token_is_401(self, api, clerk):

@@ -2,8 +2,12 @@
 
 import io
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 
 from panda_project.request_log import loggable_url, mask_identifiers
 
@@ -83,6 +87,15 @@ def test_an_exception_logged_with_its_traceback_is_masked_too(log_output):
         ("/fhir/R4/Patient/943 476 591 and more", "/fhir/R4/Patient/*** and more"),
         ("nhs 943 476 5919 and 943-476-5919", "nhs *** and ***"),
         ("at 2026-11-29 04:55:32, 12345678901 rows", "at 2026-11-29 04:55:32, 12345678901 rows"),
+        (
+            "/api/v1/appointments/5f0c2b1e-8a4d-4c1e-973d-0777003770e2/cancel/",
+            "/api/v1/appointments/5f0c2b1e-8a4d-4c1e-973d-0777003770e2/cancel/",
+        ),
+        (
+            "id 5F0C2B1E-8A4D-4C1E-973D-077700377012 kept",
+            "id 5F0C2B1E-8A4D-4C1E-973D-077700377012 kept",
+        ),
+        ("not a uuid: 973d-0777003770-e2", "not a uuid: 973d-***-e2"),
     ],
 )
 def test_identifiers_are_masked_and_other_numbers_kept(text, masked):
@@ -126,3 +139,16 @@ def test_gunicorn_access_lines_are_masked_method_included():
     assert atoms["r"] == "OTHER /api/v1/patients/***/?name=***&limit=5 HTTP/1.1"
     assert atoms["m"] == "OTHER"
     assert NHS_NUMBER not in repr(atoms) and "Zebedee" not in repr(atoms)
+
+
+def test_commands_print_no_axes_banner():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "panda_project.settings.local"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "AXES" not in result.stderr + result.stdout
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
