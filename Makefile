@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test lint format check-schema clean bench bench-reminders messages
+.PHONY: run test lint format clean bench bench-reminders messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -2,7 +2,7 @@
 
 from django.db import models, transaction
 
-from panda_project.services import apply_changes, normalise_fields
+from panda_project.services import apply_changes, lock_owner, normalise_fields
 
 from .models import Address
 from .postcodes import normalise_postcode
@@ -22,7 +22,9 @@ def address_normalise(address: Address) -> None:
 
 @transaction.atomic
 def address_create(*, owner: models.Model, **fields) -> Address:
-    """Add an address to its owner (a patient now; organisations and sites later)."""
+    """Add an address to its owner (a patient, an organisation or a site), which must still
+    exist: an address written after its patient's erasure would outlive it (no foreign key)."""
+    lock_owner(type(owner), owner.pk)
     address = Address(owner=owner, **fields)
     address_normalise(address)
     address.save()
@@ -31,6 +33,9 @@ def address_create(*, owner: models.Model, **fields) -> Address:
 
 @transaction.atomic
 def address_update(*, address: Address, **changes) -> Address:
+    """Change an address whose owner still exists (see ``address_create``)."""
+    # By its type and id: the generic relation gives None for an owner that has gone.
+    lock_owner(address.content_type.model_class(), address.object_id)
     apply_changes(address, changes, EDITABLE_FIELDS, "address_update")
     address_normalise(address)
     address.save()

@@ -46,7 +46,7 @@ from organisations.models import Site
 from panda_project.bulk import create_with_history
 from panda_project.exceptions import Conflict
 from panda_project.history import current_channel, history_record_change
-from panda_project.services import apply_changes, normalise_fields
+from panda_project.services import apply_changes, lock_owner, normalise_fields
 from panda_project.timestamps import ensure_aware
 from panda_project.validators import reject_control_characters
 from patients.models import Patient
@@ -248,6 +248,10 @@ def appointment_create(
     if id is not None:  # a second send of one booking is a duplicate first, not a clash
         _refuse_taken_id(appointment)
     _refuse_clashes(appointment, allow_overlap)
+    # The patient may have been erased since it was read: lock it (after the clinician, in the
+    # order the clash check locks them), so that an erasure under way finishes first (and this
+    # booking is refused) or waits for this booking to go with it.
+    lock_owner(Patient, patient.pk)
     with _overlaps_refused(appointment):
         _insert(appointment)
     reminders_plan(appointment=appointment, now=now)
@@ -412,6 +416,8 @@ def appointment_update(
     _validate(appointment)
     _refuse_ended(appointment, now)
     _refuse_clashes(appointment, allow_overlap)
+    if "patient" in changes:  # locked after the clinician, in the clash check's order
+        lock_owner(Patient, appointment.patient_id)
     fields = {field: getattr(appointment, field) for field in EDITABLE_FIELDS}
     appointment.updated_at = now
     with _overlaps_refused(appointment):

@@ -48,6 +48,7 @@ def environment(url: str, notify: NotifyServer) -> dict:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "panda_project.settings.production",
         "SECRET_KEY": SECRET,
+        "PANDA_ERASURE_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "PANDA_REMINDER_SENDER": "notify",
         "PANDA_NOTIFY_API_KEY": API_KEY,

@@ -14,6 +14,7 @@ class Channel(models.TextChoices):
     IMPORT = "import", _("import")
     COMMAND = "command", _("command")
     RETENTION = "retention", _("retention (purge_expired)")
+    FHIR = "fhir", _("FHIR ($everything)")
 
 
 class ErasureRecord(models.Model):
@@ -27,6 +28,9 @@ class ErasureRecord(models.Model):
     nhs_number_hmac = models.CharField(
         _("NHS number (keyed hash)"), max_length=64, db_index=True, editable=False
     )
+    # Which key made the hash (``digests.key_id``): a change of PANDA_ERASURE_KEY shows here.
+    # Empty for records made before key ids were kept.
+    key_id = models.CharField(_("key id"), max_length=8, blank=True, default="", editable=False)
     erased_at = models.DateTimeField(_("erased at"), editable=False)
     channel = models.CharField(_("how"), max_length=16, choices=Channel.choices, editable=False)
     user = models.ForeignKey(

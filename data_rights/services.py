@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 from django.db.models import Max, Q
@@ -30,7 +31,7 @@ from panda_project.history import current_channel, history_of_deletions_skipped,
 from patients.identifiers import identifier_or_none
 from patients.models import Patient
 
-from .digests import nhs_number_hmac
+from .digests import key_id, known_keys, nhs_number_hmac
 from .models import Channel, ErasureRecord, PatientExport
 from .retention import add_years, retention_ended
 
@@ -49,6 +50,11 @@ def request_actor() -> tuple[str, object]:
     return (Channel.API if current_channel() == "api" else Channel.BACKOFFICE), user
 
 
+def _ids(queryset) -> set[int]:
+    """The record ids of ``queryset``: of a history table, each record once."""
+    return set(queryset.values_list("id", flat=True).distinct())
+
+
 def _strip_admin_log(patient_ids, address_ids, appointment_ids) -> None:
     types = ContentType.objects.get_for_models(Patient, Address, Appointment)
     objects = Q()
@@ -64,36 +70,54 @@ def _strip_admin_log(patient_ids, address_ids, appointment_ids) -> None:
 
 
 @transaction.atomic
-def patients_erase(*, patient_ids: Sequence[int], channel: str, user=None) -> list[ErasureRecord]:
-    """Delete these patients and erase their personal data (see above): one record each.
-    Patients already gone (another deletion won a race) are left out."""
+def patients_erase(
+    *, patient_ids: Sequence[int], channel: str, user=None, record: bool = True
+) -> dict[int, ErasureRecord | None]:
+    """Delete these patients and erase their personal data (see above): one record each, by
+    patient id. Patients already gone (another deletion won a race) are left out.
+    ``record=False`` writes no record (None each): only where one already says so
+    (``erasures_reapply``).
+
+    Erase many patients in one call where you can (the back office's "Delete selected",
+    ``purge_expired``'s batches): the SQLite search index's merge costs the same for one
+    patient as for a thousand."""
     # Locked, so that of two deletions of one patient at once the second finds nothing.
     patients = Patient.objects.select_for_update().filter(pk__in=patient_ids).order_by("pk")
     rows = list(patients.values_list("pk", "nhs_number"))
     if not rows:
-        return []
+        return {}
     ids = [pk for pk, _ in rows]
     patient_type = ContentType.objects.get_for_model(Patient)
-    addresses = Address.objects.filter(content_type=patient_type, object_id__in=ids)
-    address_ids = list(addresses.values_list("pk", flat=True))
-    appointment_ids = list(
-        Appointment.objects.filter(patient_id__in=ids).values_list("pk", flat=True)
+    address_history = Address.history.filter(content_type=patient_type, object_id__in=ids)
+    # Every address and appointment the patients ever had, those deleted before now included
+    # (the audit trail remembers them; the admin's log may still name them).
+    address_ids = _ids(address_history) | _ids(
+        Address.objects.filter(content_type=patient_type, object_id__in=ids)
+    )
+    appointment_ids = _ids(Appointment.history.filter(patient_id__in=ids)) | _ids(
+        Appointment.objects.filter(patient_id__in=ids)
     )
     with history_of_deletions_skipped():
         Patient.objects.filter(pk__in=ids).delete()
     Patient.history.filter(id__in=ids).delete()
-    Address.history.filter(content_type=patient_type, object_id__in=ids).delete()
+    address_history.delete()
     Appointment.history.filter(Q(patient_id__in=ids) | Q(id__in=appointment_ids)).delete()
     _strip_admin_log(ids, address_ids, appointment_ids)
-    now = timezone.now()
-    records = ErasureRecord.objects.bulk_create(
-        ErasureRecord(
-            nhs_number_hmac=nhs_number_hmac(nhs_number), erased_at=now, channel=channel, user=user
+    records = [None] * len(ids)
+    if record:
+        now, key = timezone.now(), key_id()
+        records = ErasureRecord.objects.bulk_create(
+            ErasureRecord(
+                nhs_number_hmac=nhs_number_hmac(nhs_number),
+                key_id=key,
+                erased_at=now,
+                channel=channel,
+                user=user,
+            )
+            for _, nhs_number in rows
         )
-        for _, nhs_number in rows
-    )
     _forget_search_terms()
-    return records
+    return dict(zip(ids, records, strict=True))
 
 
 def patient_erase(
@@ -104,7 +128,7 @@ def patient_erase(
     if channel is None:
         channel, user = request_actor()
     records = patients_erase(patient_ids=[patient.pk], channel=channel, user=user)
-    return records[0] if records else None
+    return records.get(patient.pk)
 
 
 def _forget_search_terms() -> None:
@@ -120,12 +144,46 @@ def _forget_search_terms() -> None:
 
 def erasure_check(nhs_number: str) -> list[ErasureRecord]:
     """The erasure records of this NHS number (any spelling), oldest first: empty when PANDA
-    never erased it. Only a holder of PANDA_ERASURE_KEY can tell."""
+    never erased it. Only a holder of PANDA_ERASURE_KEY can tell; records hashed under an
+    older key are found too while that key is listed in PANDA_ERASURE_OLD_KEYS."""
     compact = identifier_or_none(nhs_number)
     if compact is None:
         return []
-    records = ErasureRecord.objects.filter(nhs_number_hmac=nhs_number_hmac(compact))
+    hashes = [nhs_number_hmac(compact, key) for key in known_keys()]
+    records = ErasureRecord.objects.filter(nhs_number_hmac__in=hashes)
     return list(records.select_related("user").order_by("erased_at", "id"))
+
+
+RECORD_FIELDS = ("nhs_number_hmac", "key_id", "erased_at", "channel", "user_id")
+
+
+def erasure_records_read() -> list[dict]:
+    """Every erasure record, as values that outlive the database (a restore replaces it)."""
+    return list(ErasureRecord.objects.order_by("id").values(*RECORD_FIELDS))
+
+
+@transaction.atomic
+def erasures_reapply(*, records: list[dict]) -> int:
+    """After a restore of a backup older than some erasures: put back the erasure records
+    (``erasure_records_read`` before the restore) that the restored data lacks, and erase again
+    every restored patient whose NHS number one of them names. How many patients."""
+    restored = {tuple(r.values()) for r in erasure_records_read()}
+    users = set(get_user_model().objects.values_list("pk", flat=True))
+    missing = [r for r in records if tuple(r.values()) not in restored]
+    ErasureRecord.objects.bulk_create(
+        ErasureRecord(**(r | {"user_id": r["user_id"] if r["user_id"] in users else None}))
+        for r in missing
+    )
+    hashes = {r["nhs_number_hmac"] for r in records}
+    keys = known_keys()
+    erased = [
+        pk
+        for pk, nhs_number in Patient.objects.values_list("pk", "nhs_number").iterator()
+        if any(nhs_number_hmac(nhs_number, key) in hashes for key in keys)
+    ]
+    # The records put back say who erased them and when: the erasure is done again silently.
+    patients_erase(patient_ids=erased, channel=Channel.COMMAND, record=False)
+    return len(erased)
 
 
 def patient_export_record(*, patient: Patient, channel: str, user=None) -> PatientExport:

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
@@ -24,7 +25,8 @@ class CanExportPatients(permissions.BasePermission):
     """With PANDA_API_AUTH=token, only users allowed to export (clinic managers); in the
     trusted-network mode, whoever may use the API."""
 
-    message = _("Only clinic managers may export a patient's data.")
+    # Lazy: the class is made once, at import, and each answer is in the request's language.
+    message = gettext_lazy("Only clinic managers may export a patient's data.")
 
     def has_permission(self, request, view) -> bool:
         return not api_auth_required() or request.user.has_perm(EXPORT_PERMISSION)

@@ -6,6 +6,7 @@ Thin views: the querysets are in ``selectors``, the search in ``search``, the re
 
 import uuid
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotAcceptable
@@ -16,6 +17,10 @@ from rest_framework.views import APIView
 
 from appointments.models import Appointment
 from clinicians.models import Clinician, Department
+from data_rights.models import Channel
+from data_rights.services import patient_export_record
+from data_rights.views import CanExportPatients
+from panda_project.api.access import APIAccess
 from patients.identifiers import identifier_or_none
 from patients.models import Patient
 
@@ -195,17 +200,28 @@ class PatientReadView(FHIRView):
 
 
 class PatientEverythingView(FHIRView):
-    """``Patient/{nhs}/$everything``: the patient matches; everything else is included."""
+    """``Patient/{nhs}/$everything``: the patient matches; everything else is included.
+
+    Nearly all that the export gives (``data_rights``), so under the same rules: with
+    PANDA_API_AUTH=token only users allowed to export may ask, and each page given out is
+    recorded as an export (how: FHIR)."""
 
     resource_type = "Patient"
     extra_parameters = ("_count", "_offset", "_format")
+    permission_classes = [APIAccess, CanExportPatients]
 
     def get(self, request, id):
         compact = identifier_or_none(id)
         patient = Patient.objects.filter(nhs_number=compact).first() if compact else None
         patient = _found(patient, _("No patient has this NHS number."))
-        rows = Everything(everything_parts(patient, timezone.now()))
-        return Response(searchset(request, rows, everything_resource, _patient_matches))
+        user = request.user if request.user and request.user.is_authenticated else None
+        with transaction.atomic():
+            patient_export_record(patient=patient, channel=Channel.FHIR, user=user)
+            rows = Everything(everything_parts(patient, timezone.now()))
+            bundle = searchset(request, rows, everything_resource, _patient_matches)
+        response = Response(bundle)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def _patient_matches(resource: dict) -> str:

@@ -21,7 +21,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 
 
@@ -57,11 +57,25 @@ def backup(path: Path, using: str = "default") -> None:
     partial.replace(path)
 
 
-def restore(path: Path, using: str = "default") -> None:
-    """Replace the data of the database ``using`` with the backup at ``path``."""
+def restore(path: Path, using: str = "default") -> int:
+    """Replace the data of the database ``using`` with the backup at ``path``, then erase again
+    the patients erased since the backup was made: their erasure records are read before the
+    restore and put back after it (``data_rights.services.erasures_reapply``). How many
+    patients were erased again."""
+    from data_rights.services import erasure_records_read, erasures_reapply
+
     path = Path(path)
     if not path.is_file():
         raise BackupError(_("There is no backup at %(path)s.") % {"path": path})
+    try:
+        erasures = erasure_records_read()
+    except DatabaseError:  # a new, empty database: nothing was erased in it
+        erasures = []
+    _restore(path, using)
+    return erasures_reapply(records=erasures)
+
+
+def _restore(path: Path, using: str) -> None:
     vendor = connections[using].vendor
     connections[using].close()  # the restore must not wait for a transaction of this process
     if vendor == "sqlite":

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
 
 def apply_changes(instance, changes: dict, allowed: tuple[str, ...], name: str) -> None:
@@ -27,3 +28,13 @@ def normalise_fields(values: dict, normalisers: Mapping[str, Callable[[str], str
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def lock_owner(model: type[models.Model], pk) -> None:
+    """Lock the row that a write hangs off (a patient under their address or appointment) until
+    the transaction ends: a deletion of it, which locks it too, then either waits for the write
+    and takes its data along, or goes first and the write finds the row gone. Gone is the owner
+    model's DoesNotExist (the API's 404 not_found, the back office's "deleted meanwhile")."""
+    locked = model._default_manager.select_for_update().filter(pk=pk)
+    if pk is None or locked.values_list("pk", flat=True).first() is None:
+        raise model.DoesNotExist(f"{model._meta.object_name} {pk} no longer exists.")

@@ -7,6 +7,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from data_rights.models import ErasureRecord
+from data_rights.services import erasure_check
+from patients.models import Patient
+
 PATIENTS = "/api/v1/patients/"
 SIAN = {
     "nhs_number": "943 476 5919",
@@ -31,7 +35,7 @@ def test_a_restored_backup_brings_the_data_back_as_it_was_when_backed_up(api, tm
 
     call_command("backup", str(backup), stdout=out)
     assert out.getvalue().startswith(f"Backed up the database to {backup} (")
-    assert api.delete(f"{PATIENTS}9434765919/").status_code == 204
+    assert api.patch(f"{PATIENTS}9434765919/", {"name": "Siân Evans"}).status_code == 200
     assert api.post(PATIENTS, ADA).status_code == 201
     call_command("restore", str(backup), "--no-input", stdout=out)
 
@@ -39,6 +43,31 @@ def test_a_restored_backup_brings_the_data_back_as_it_was_when_backed_up(api, tm
     assert api.get(f"{PATIENTS}4010232137/").status_code == 404
     found = api.get(PATIENTS, {"name": "obrien"}).json()["results"]
     assert [patient["nhs_number"] for patient in found] == ["9434765919"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_erases_again_the_patients_erased_since_the_backup(api, tmp_path):
+    assert api.post(PATIENTS, SIAN).status_code == 201
+    assert api.post(PATIENTS, ADA).status_code == 201
+    call_command("erase_patient", "4010232137", stdout=io.StringIO())
+    backup = tmp_path / "panda.backup"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    call_command("erase_patient", "9434765919", stdout=io.StringIO())
+    before = [(r.nhs_number_hmac, r.erased_at, r.channel) for r in erasure_records()]
+    out = io.StringIO()
+
+    call_command("restore", str(backup), "--no-input", stdout=out)
+
+    assert out.getvalue().splitlines()[1:] == ["Patients erased since the backup, erased again: 1."]
+    assert api.get(f"{PATIENTS}9434765919/").status_code == 404
+    assert not Patient.history.exists()
+    assert api.get(PATIENTS, {"name": "obrien"}).json()["results"] == []
+    assert [(r.nhs_number_hmac, r.erased_at, r.channel) for r in erasure_records()] == before
+    assert [len(erasure_check(nhs)) for nhs in ("9434765919", "4010232137")] == [1, 1]
+
+
+def erasure_records():
+    return list(ErasureRecord.objects.order_by("erased_at"))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,9 +6,11 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.admin import site as admin_site
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -16,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from addresses.models import Address
 from appointments.models import Appointment
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
-from data_rights.digests import nhs_number_hmac
+from data_rights.digests import key_id, nhs_number_hmac
 from data_rights.models import ErasureRecord
 from data_rights.services import ERASED, erasure_check, patient_erase
 from patients.models import Patient
@@ -179,6 +181,59 @@ def test_deleting_selected_patients_in_the_back_office_erases_everything(
     _erased(bystander, "backoffice", manager_user)
 
 
+def test_deleting_selected_patients_erases_them_in_one_call(manager, manager_user, bystander):
+    others = PatientFactory.create_batch(3)
+    selected = [str(patient.pk) for patient in others]
+    with CaptureQueriesContext(connection) as queries:
+        response = manager.post(
+            reverse("admin:patients_patient_changelist"),
+            {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert list(Patient.objects.values_list("pk", flat=True)) == [bystander.pk]
+    assert [(r.channel, r.user) for r in ErasureRecord.objects.all()] == [
+        ("backoffice", manager_user)
+    ] * 3
+    deletions = LogEntry.objects.filter(action_flag=3).order_by("object_id")
+    assert [(e.object_id, e.object_repr, e.user) for e in deletions] == [
+        (pk, ERASED, manager_user) for pk in sorted(selected)
+    ]
+    optimized = [q for q in queries.captured_queries if "'optimize'" in q["sql"]]
+    assert len(optimized) == (1 if connection.vendor == "sqlite" else 0)
+
+
+def test_deleting_selected_patients_logs_only_those_it_erased(rf, manager_user, bystander):
+    other = PatientFactory()
+    selected = list(Patient.objects.order_by("pk"))  # as the page listed them
+    assert patient_erase(patient=other, channel="command") is not None  # meanwhile
+    request = rf.post("/")
+    request.user = manager_user
+    patient_admin = admin_site._registry[Patient]
+    patient_admin.log_deletions(request, selected)
+    patient_admin.delete_queryset(request, selected)
+    assert not Patient.objects.exists()
+    deletion = LogEntry.objects.get(action_flag=3)
+    assert (deletion.object_id, deletion.object_repr) == (str(bystander.pk), ERASED)
+
+
+def test_an_address_deleted_in_the_back_office_before_the_erasure_is_erased_too(
+    manager, manager_user, everything, bystander
+):
+    address = Address.objects.get(object_id=everything.pk)
+    url = reverse("admin:addresses_address_delete", args=[address.pk])
+    assert manager.post(url, {"post": "yes"}).status_code == 302
+    # The admin's log names the deleted address ("17 Wibblethorpe Lane, ..."), the patient
+    # no longer has it, and only the audit trail still knows whose it was.
+    assert LogEntry.objects.filter(object_repr__contains="Wibblethorpe").exists()
+    assert not Address.objects.exists()
+
+    call_command("erase_patient", NHS, stdout=io.StringIO())
+
+    _erased(bystander, "command")
+    deletion = LogEntry.objects.get(object_id=str(address.pk), action_flag=3)
+    assert (deletion.user, deletion.object_repr) == (manager_user, ERASED)
+
+
 def test_deleting_with_the_command_erases_everything(everything, bystander):
     out = io.StringIO()
     call_command("erase_patient", "943 476 5919", stdout=out)
@@ -224,6 +279,32 @@ def test_the_keyed_hash_depends_on_the_key(settings):
     settings.PANDA_ERASURE_KEY = "another key"
     assert nhs_number_hmac(NHS) != first
     assert len(first) == 64 and NHS not in first
+
+
+def test_each_erasure_record_names_its_key_by_a_short_id(settings, bystander):
+    call_command("erase_patient", "4010232137", stdout=io.StringIO())
+    settings.PANDA_ERASURE_KEY = "the new key"
+    PatientFactory(nhs_number=NHS)
+    call_command("erase_patient", NHS, stdout=io.StringIO())
+    assert list(ErasureRecord.objects.order_by("id").values_list("key_id", flat=True)) == [
+        key_id("panda-test-erasure-key"),
+        key_id("the new key"),
+    ]
+    assert key_id("the new key") == key_id() != key_id("panda-test-erasure-key")
+    assert len(key_id()) == 8 and int(key_id(), 16) >= 0
+
+
+def test_after_a_change_of_key_the_check_finds_records_made_under_an_old_key_listed(
+    settings, manager, bystander
+):
+    call_command("erase_patient", "4010232137", stdout=io.StringIO())
+    settings.PANDA_ERASURE_KEY = "the new key"
+    assert erasure_check("4010232137") == []
+    settings.PANDA_ERASURE_OLD_KEYS = ["an older key", "panda-test-erasure-key"]
+    [record] = erasure_check("4010232137")
+    assert record.key_id == key_id("panda-test-erasure-key")
+    url = reverse("admin:data_rights_erasurerecord_changelist")
+    assert manager.get(url, {"q": "4010232137"}).context["cl"].result_count == 1
 
 
 def test_erasing_without_a_key_is_refused_and_changes_nothing(settings, bystander):

@@ -155,6 +155,23 @@ def test_in_token_mode_only_clinic_managers_may_export(
     assert [(r.channel, r.user) for r in PatientExport.objects.all()] == [("api", manager_user)]
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Seuls les responsables de clinique peuvent exporter les données d’un patient."),
+        ("cy", "Dim ond rheolwyr clinig sy’n cael allforio data claf."),
+    ],
+)
+def test_the_refusal_to_export_is_in_the_requests_language(
+    api, settings, receptionist_user, language, message
+):
+    settings.PANDA_API_AUTH = "token"
+    PatientFactory(nhs_number=NHS)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=receptionist_user)}")
+    refused = api.get(URL, HTTP_ACCEPT_LANGUAGE=language)
+    assert (refused.status_code, refused.json()["message"]) == (403, message)
+
+
 def test_a_clinic_manager_sees_the_export_link_and_a_receptionist_does_not(
     client, manager_user, receptionist_user
 ):
@@ -168,6 +185,14 @@ def test_a_clinic_manager_sees_the_export_link_and_a_receptionist_does_not(
     assert shown.status_code == 200
     assert f'href="{export}"' not in shown.text
     assert client.get(export).status_code == 403
+    assert not PatientExport.objects.exists()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999", "1%2F2"])
+def test_the_back_office_export_of_no_patient_is_a_404(manager, object_id):
+    PatientFactory(nhs_number=NHS)
+    response = manager.get(f"/admin/patients/patient/{object_id}/export/")
+    assert response.status_code == 404
     assert not PatientExport.objects.exists()
 
 

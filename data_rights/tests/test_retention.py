@@ -106,7 +106,7 @@ def test_a_child_born_on_29_february_is_kept_until_1_march_in_a_common_year():
     assert retention_ended(date_of_birth=born, last_contact=last, years=8, today=D(2029, 3, 1))
 
 
-def test_a_child_born_on_29_february_aged_17_is_kept_until_their_26th_birthday_in_a_leap_year():
+def test_a_child_born_on_29_february_aged_17_is_kept_until_1_march_of_their_26th_year():
     born = D(2004, 2, 29)
     last = D(2022, 2, 28)  # still 17: the 18th birthday is 1 March 2022
     assert end(born, last) == D(2030, 3, 1)  # 26th birthday (2030, common) = 1 March 2030

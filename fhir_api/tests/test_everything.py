@@ -5,14 +5,19 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from rest_framework.authtoken.models import Token
 
 from appointments.tests.factories import AppointmentFactory
+from backoffice.roles import CLINIC_MANAGER, RECEPTIONIST
+from backoffice.staff import staff_create
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
+from data_rights.models import PatientExport
 from organisations.models import Organisation, Site
 from patients.tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/fhir/R4/Patient/9434765919/$everything"
+PASSWORD = "a long enough passphrase 42"
 
 
 @pytest.fixture
@@ -127,15 +132,46 @@ def test_the_capability_statement_lists_the_operation(fhir):
 
 
 def test_everything_costs_a_fixed_number_of_queries(fhir, world, django_assert_num_queries):
-    # the patient; a count per part; the page's parts (appointments, clinicians, departments,
-    # organisations with their addresses prefetched); no reminders sent, so none read
-    queries = 12 + apps.is_installed("reminders")
+    # the patient; the export's record (7 in a test: its checks, insert and savepoints); a
+    # count per part; the page's parts (appointments, clinicians, departments, organisations
+    # with their addresses prefetched); no reminders sent, so none read
+    queries = 19 + apps.is_installed("reminders")
+    fhir.get(URL)  # the organisations' content type, read once and cached for the process
     with django_assert_num_queries(queries):
         fhir.get(URL)
     for _ in range(5):
         AppointmentFactory(patient=world[0])
     with django_assert_num_queries(queries):
         fhir.get(URL, {"_count": "100"})
+
+
+def test_everything_is_recorded_as_an_export(fhir, world):
+    fhir.get(URL, {"_count": "2"})
+    fhir.get(URL, {"_count": "2", "_offset": "2"})
+    exports = PatientExport.objects.order_by("id")
+    assert [(e.patient, e.channel, e.user) for e in exports] == [(world[0], "fhir", None)] * 2
+    assert fhir.client.get(URL).headers["Cache-Control"] == "no-store"
+
+
+def token(user) -> str:
+    return f"Token {Token.objects.create(user=user)}"
+
+
+def test_in_token_mode_only_clinic_managers_may_ask_for_everything(fhir, world, settings):
+    settings.PANDA_API_AUTH = "token"
+    receptionist = token(staff_create(username="rita", password=PASSWORD, role=RECEPTIONIST))
+    manager_user = staff_create(username="max", password=PASSWORD, role=CLINIC_MANAGER)
+    fhir.error(URL, status=401, code="login")
+    french = {"HTTP_AUTHORIZATION": receptionist, "HTTP_ACCEPT_LANGUAGE": "fr"}
+    refused = fhir.error(URL, status=403, code="forbidden", **french)
+    assert refused == (
+        "Seuls les responsables de clinique peuvent exporter les données d’un patient."
+    )
+    assert not PatientExport.objects.exists()
+    fhir.get(URL, HTTP_AUTHORIZATION=token(manager_user))
+    assert [(e.channel, e.user) for e in PatientExport.objects.all()] == [("fhir", manager_user)]
+    # Reading the patient alone stays open to every user of the API.
+    fhir.get("/fhir/R4/Patient/9434765919", HTTP_AUTHORIZATION=receptionist)
 
 
 needs_reminders = pytest.mark.skipif(

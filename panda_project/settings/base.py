@@ -279,6 +279,11 @@ PANDA_CHECK_IN_OPENS = env_check_in_opens("PANDA_CHECK_IN_OPENS")
 # an erasure record confirms a deleted NHS number without holding it: secret, and never changed
 # (a record made under another key no longer answers). Production refuses to start without it.
 PANDA_ERASURE_KEY = os.environ.get("PANDA_ERASURE_KEY", "")
+# Keys used before PANDA_ERASURE_KEY was changed, comma-separated: erasure_check still finds
+# the records hashed under them (each record names its key by a short id).
+PANDA_ERASURE_OLD_KEYS = [
+    key.strip() for key in os.environ.get("PANDA_ERASURE_OLD_KEYS", "").split(",") if key.strip()
+]
 # Years a patient's record is kept after their last appointment ends (the NHS records management
 # code's default for adult hospital records); children's records longer (data_rights.retention).
 PANDA_RETENTION_YEARS = int(os.environ.get("PANDA_RETENTION_YEARS", "8"))

@@ -1,6 +1,8 @@
 """docker-compose.yml runs PANDA on PostgreSQL through bin/start; no Docker engine runs here, so
 the live start is tested in tests/reliability/test_start.py and the file's wiring here."""
 
+import re
+
 import yaml
 from django.conf import settings
 
@@ -27,3 +29,13 @@ def test_the_database_service_is_postgresql_with_a_kept_volume():
     services = compose()
     assert services["services"]["db"]["image"].startswith("postgres:")
     assert "pgdata" in services["volumes"]
+
+
+def test_the_image_has_the_postgresql_client_of_the_compose_servers_major_version():
+    """``manage.py backup`` runs pg_dump in the web container: of the server's major version."""
+    major = compose()["services"]["db"]["image"].removeprefix("postgres:").split(".")[0]
+    dockerfile = (settings.BASE_DIR / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:[0-9.]+-slim-bookworm$", dockerfile, re.MULTILINE)
+    assert f"ARG POSTGRES_MAJOR={major}\n" in dockerfile
+    assert "install -y --no-install-recommends postgresql-client-${POSTGRES_MAJOR}" in dockerfile
+    assert "apt.postgresql.org/pub/repos/apt bookworm-pgdg main" in dockerfile

@@ -38,7 +38,11 @@ class Command(BaseCommand):
             if input(question).strip().lower() != "yes":
                 raise CommandError(_("Nothing was restored."))
         try:
-            restore(path, using=database)
+            erased = restore(path, using=database)
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Restored %(name)s from %(path)s.") % {"name": name, "path": path})
+        if erased:
+            self.stdout.write(
+                _("Patients erased since the backup, erased again: %(count)d.") % {"count": erased}
+            )
