@@ -18,9 +18,10 @@ import uuid
 from django.db import connection, transaction
 from django.utils import timezone
 
-from appointments.models import Appointment, State
+from appointments.models import Appointment, Overlap, State
 from clinicians.models import Clinician, Department
-from patients.models import Patient
+from panda_project.bulk import converter
+from patients.models import Language, Patient, ReminderChannel
 from patients.names import name_search_key
 
 from .fakedata import (
@@ -44,6 +45,8 @@ PATIENT_FIELDS = (
     "postcode",
     "phone",
     "email",
+    "reminder_channel",
+    "language",
     "created_at",
     "updated_at",
 )
@@ -60,6 +63,8 @@ APPOINTMENT_FIELDS = (
     "state",
     "attended_at",
     "cancelled_at",
+    # seeded rows may overlap, as imported history may: they are not held to the booking rule
+    "overlap",
     "created_at",
     "updated_at",
 )
@@ -122,6 +127,8 @@ def _patients(count: int, now: dt.datetime):
             POSTCODES[i % len(POSTCODES)],
             "",
             "",
+            ReminderChannel.AUTO.value,
+            Language.EN.value,
             stamp,
             stamp,
         )
@@ -159,6 +166,7 @@ def _appointment(rng: random.Random, context: dict, now: dt.datetime, future: bo
         state,
         attended_at,
         cancelled_at,
+        Overlap.IMPORTED.value,
         min(now, starts_at) - dt.timedelta(days=7),
         now,
     )
@@ -203,7 +211,7 @@ def insert_rows(model, fields, rows, label: str = "", total: int = 0) -> None:
         if label:
             _progress(label, total, total)
         return
-    converters = [_converter(field) for field in fields]
+    converters = [converter(field) for field in fields]
     plain = [index for index, convert in enumerate(converters) if convert is None]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
@@ -221,24 +229,6 @@ def insert_rows(model, fields, rows, label: str = "", total: int = 0) -> None:
         done += len(batch)
         if label:
             _progress(label, done, total)
-
-
-def _converter(field):
-    """What turns one Python value into what ``field`` stores, or None when it is stored as it
-    is. The fast paths give the same values as the field's own conversion on SQLite."""
-    kind = field.get_internal_type()
-    if connection.vendor == "sqlite":
-        if kind == "DateTimeField":
-            return lambda value: str(value.astimezone(dt.UTC).replace(tzinfo=None))
-        if kind == "DateField":
-            return str
-        if kind == "DurationField":
-            return lambda value: value // dt.timedelta(microseconds=1)
-        if kind == "UUIDField":
-            return lambda value: value.hex
-        if kind in {"CharField", "TextField", "ForeignKey", "BigAutoField", "AutoField"}:
-            return None
-    return lambda value: field.get_db_prep_save(value, connection)
 
 
 @contextlib.contextmanager
