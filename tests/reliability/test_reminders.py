@@ -182,9 +182,11 @@ def test_two_workers_racing_send_each_reminder_once(
         else request.getfixturevalue("postgresql_url")
     )
     server = servers(database, 2, **reminder_env(notify))
-    ids = seed(server)
     numbers = NHSNumbers(200_000_000)
-    appointments = [book(server, ids, dt.timedelta(seconds=90), numbers) for _ in range(12)]
+    # Each with a clinician of its own: one clinician's appointments at one time would clash.
+    appointments = [
+        book(server, seed(server), dt.timedelta(seconds=90), numbers) for _ in range(12)
+    ]
     for appointment in appointments:
         # Away and back: the reminder for the first time is scheduled again, with a second task.
         starts_at = reminders(server, appointment)[0]["appointment_starts_at"]
