@@ -57,7 +57,6 @@ def environment(url: str, notify: NotifyServer) -> dict:
         "PANDA_NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE_ID,
         "PANDA_REMINDER_OFFSETS": "1d",
         "PANDA_REMINDER_QUIET_HOURS": "",
-        "PANDA_REMINDER_RATE": "3000",  # Notify's real limit
         "PANDA_TASKS_BACKEND": "db",
         "LOG_LEVEL": "WARNING",
     }
