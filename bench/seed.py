@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from appointments.models import Appointment, Overlap, State
 from clinicians.models import Clinician, Department
-from panda_project.bulk import converter
+from panda_project.bulk import converter, secondary_indexes
 from patients.models import Language, Patient, ReminderChannel
 from patients.names import name_search_key
 
@@ -263,28 +263,10 @@ def _indexes_deferred(*models):
     definition afterwards: one sort per index instead of a random insertion per row. Indexes
     that back a constraint (primary key, unique) stay. Elsewhere than SQLite and PostgreSQL the
     indexes stay as they are."""
-    definitions = []
+    deferrable = connection.vendor in ("sqlite", "postgresql")
+    tables = [model._meta.db_table for model in models]
+    definitions = secondary_indexes(tables) if deferrable else []
     with connection.cursor() as cursor:
-        for model in models:
-            table = model._meta.db_table
-            if connection.vendor == "sqlite":
-                cursor.execute(
-                    "SELECT name, sql FROM sqlite_master "
-                    "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                    [table],
-                )
-            elif connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT index_class.relname, pg_get_indexdef(index_class.oid) "
-                    "FROM pg_index JOIN pg_class index_class "
-                    "ON index_class.oid = pg_index.indexrelid "
-                    "WHERE pg_index.indrelid = %s::regclass AND NOT EXISTS "
-                    "(SELECT 1 FROM pg_constraint WHERE conindid = pg_index.indexrelid)",
-                    [connection.ops.quote_name(table)],
-                )
-            else:
-                continue
-            definitions.extend(cursor.fetchall())
         for name, _ in definitions:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     try:
