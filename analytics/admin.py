@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from backoffice.admin_tools import ReadOnlyAdminMixin
+
 from .charts import METRICS, report_lines, trend_chart, trial_chart
 from .forms import MissedReportForm, TrialReportForm
 from .models import MissedAppointmentsReport, ReminderTrialReport
@@ -19,17 +21,8 @@ from .trials import reminder_trial
 DEFAULTS = {"group_by": "department", "period": "month", "metric": "missed"}
 
 
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Not a list of rows: the changelist is the report."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _form_errors(form, error: ValidationError) -> None:

@@ -56,6 +56,19 @@ def database_knows_time_zones(alias: str = "default") -> bool:
     return _TIME_ZONES_KNOWN[alias]
 
 
+class ReadOnlyAdminMixin:
+    """An admin page that only shows: nothing is added, changed or deleted through it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceAdminMixin:
     """A ModelAdmin whose forms are ``ServiceModelForm``s and whose deletions go through
     ``delete_through_service``."""

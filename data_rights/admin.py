@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy
 
-from backoffice.admin_tools import local_time
+from backoffice.admin_tools import ReadOnlyAdminMixin, local_time
 from panda_project.api.renderers import JSONRenderer
 from patients.identifiers import identifier_or_none
 
@@ -89,17 +89,8 @@ class PatientDataRightsAdminMixin:
         return super().response_delete(request, ERASED, obj_id)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ErasureRecord)

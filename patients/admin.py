@@ -16,7 +16,13 @@ from addresses.postcodes import postcode_or_none
 from addresses.services import EDITABLE_FIELDS as ADDRESS_FIELDS
 from addresses.services import address_create, address_delete, address_update
 from appointments.admin import AppointmentInline
-from backoffice.admin_tools import CSVExportMixin, ServiceAdminMixin, local_iso, local_time
+from backoffice.admin_tools import (
+    CSVExportMixin,
+    ReadOnlyAdminMixin,
+    ServiceAdminMixin,
+    local_iso,
+    local_time,
+)
 from backoffice.forms import OwnedServiceModelForm, ServiceInlineFormSetMixin, ServiceModelForm
 from data_rights.admin import PatientDataRightsAdminMixin
 
@@ -183,7 +189,7 @@ class PatientAdmin(
 
 
 @admin.register(Patient.history.model)
-class PatientHistoryAdmin(admin.ModelAdmin):
+class PatientHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every recorded version of every patient: the audit trail. A deleted patient's versions
     are erased with them (``data_rights``); an erasure record says who deleted them."""
 
@@ -213,12 +219,3 @@ class PatientHistoryAdmin(admin.ModelAdmin):
         if not search_term.strip():
             return queryset, False
         return queryset.filter(nhs_number=identifier_or_none(search_term) or ""), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
