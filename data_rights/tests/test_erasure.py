@@ -41,6 +41,7 @@ PATIENT = {
 RENAMED = "Zqxj Quillfeather-Oduya"
 ADDRESS = {"line1": "17 Wibblethorpe Lane", "town": "Snodsbury Magna", "postcode": "KW17 2QR"}
 # Every form in which PANDA could have stored the patient's personal data.
+FRAGMENTS = ["zqx", "qxj"]  # see FRAGMENT_TABLES
 NEEDLES = [
     "Zqxj",
     "Quillfeather",
@@ -59,11 +60,14 @@ NEEDLES = [
     "zqxj.quill@example.org",
     "Wibblethorpe",
     "Snodsbury",
-    # Trigrams of the name's search key that no other name here has: the SQLite search index
-    # keeps its terms in binary pages, where only such fragments could show.
-    "zqx",
-    "qxj",
+    *FRAGMENTS,
 ]
+# The fragments are trigrams of the name's search key that no other name here has: the SQLite
+# search index keeps its terms in binary pages, where only such fragments could show. They are
+# looked for in the patients' own tables (the search index's included), for elsewhere three
+# letters turn up by chance in hashes, salts and signatures; the whole forms are looked for
+# everywhere.
+FRAGMENT_TABLES = ("patient",)
 # Forms searched for, which PANDA happens not to store at all. (The spaced NHS number is stored:
 # it is how a patient is named in the admin's log of changes.)
 NOT_STORED = {"13/02/1987", "19870213", "KW172QR", "07912 345678"}
@@ -84,11 +88,15 @@ def leftovers(needles=NEEDLES) -> list[tuple[str, str, str]]:
                         value = value.tobytes()
                     text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
                     if (table, column) == ("django_session", "session_data"):
-                        # Signed base64, where a short fragment such as "qxj" turns up by
-                        # chance: what the session holds is searched instead.
+                        # Signed base64: what the session holds is searched.
                         text = repr(SessionStore().decode(text))
                     text = text.casefold()
-                    found += [(table, column, n) for n in needles if n.casefold() in text]
+                    found += [
+                        (table, column, n)
+                        for n in needles
+                        if n.casefold() in text
+                        and (n not in FRAGMENTS or table.startswith(FRAGMENT_TABLES))
+                    ]
     return found
 
 
