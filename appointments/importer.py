@@ -43,8 +43,8 @@ from patients.services import (
 )
 
 from .durations import parse_duration_text
+from .import_overlaps import CreatedRows
 from .models import Appointment, State, Status
-from .selectors import appointment_overlaps
 from .services import (
     appointment_record,
     appointment_record_many,
@@ -94,18 +94,11 @@ class ImportReport:
         self.counts["rejected"] += 1
         self.rejected.append((row_number, key, reason))
 
-    def note_overlaps(self, created: dict[uuid.UUID, tuple[int, str]]) -> None:
-        """Report the rows just created (``created``: id to row number and key) that overlap an
-        appointment stored before them: one of another file or an earlier row of this one."""
-        found: dict[uuid.UUID, str] = {}
-        for appointment_id, party, other in appointment_overlaps(created):
-            later_row = other.pk in created and created[other.pk][0] > created[appointment_id][0]
-            if not later_row and appointment_id not in found:
-                found[appointment_id] = double_booking(party, other).message
-        for appointment_id, message in found.items():
-            number, key = created[appointment_id]
-            self.overlapping.append((number, key, message))
-        self.overlapping.sort()
+    def note_overlaps(self, created: CreatedRows) -> None:
+        """Report the rows created that overlap an appointment stored before them: one of
+        another file or an earlier row of this one."""
+        for number, key, party, other in created.overlaps():
+            self.overlapping.append((number, key, double_booking(party, other).message))
 
     def summary(self) -> str:
         return _(
@@ -354,18 +347,24 @@ def import_appointments(
     rows: Iterable, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE
 ) -> ImportReport:
     first_load = not Appointment.objects.exists()
-    with bulk_load(Appointment, defer_indexes=first_load):
-        return _import_appointments(rows, now, batch_size)
+    with CreatedRows() as created:
+        with bulk_load(Appointment, defer_indexes=first_load):
+            report = _import_appointments(rows, now, batch_size, created)
+        # After a first load's indexes are built again: the search for overlaps needs them.
+        report.note_overlaps(created)
+    return report
 
 
-def _import_appointments(rows: Iterable, now: dt.datetime | None, batch_size: int):
+def _import_appointments(
+    rows: Iterable, now: dt.datetime | None, batch_size: int, created: CreatedRows
+) -> ImportReport:
     """Import appointment rows in batches: each batch looks its patients and ids up in a few
     queries, validates every row through ``appointment_record_prepare`` and inserts the valid
     new ones in one statement. A row that names a clinician or department not seen before goes
     through the row-by-row path, so that a refused row leaves no clinician behind."""
     now = now or timezone.now()
     report = ImportReport("appointments")
-    batch = _AppointmentBatch(report, now)
+    batch = _AppointmentBatch(report, now, created)
     for number, row in enumerate(rows, start=1):
         batch.add(number, row)
         if len(batch) >= batch_size:
@@ -378,8 +377,8 @@ class _AppointmentBatch:
     """Rows waiting to be validated and inserted together; clinicians and departments by name
     are remembered for the whole import."""
 
-    def __init__(self, report: ImportReport, now: dt.datetime):
-        self.report, self.now = report, now
+    def __init__(self, report: ImportReport, now: dt.datetime, created: CreatedRows):
+        self.report, self.now, self.created = report, now, created
         self.rows: list[tuple[int, object]] = []
         self.clinicians: dict[str, object] = {}
         self.departments: dict[str, object] = {}
@@ -416,10 +415,12 @@ class _AppointmentBatch:
                 if values is None:  # a new clinician or department: one row at a time
                     self._insert(pending)
                     pending = {}
-                    self._one_row(number, row, key)
+                    outcome = self._one_row(number, row, key)
                     stored = Appointment.objects.filter(pk=_uuid_or_none(row["id"])).first()
                     if stored is not None:  # so that a later row with its id compares with it
                         existing[stored.pk] = stored
+                    if outcome == "created":
+                        self.created.add([(number, key, stored)])
                     continue
                 stored = existing.get(values["id"]) or pending.get(values["id"], (0, "", None))[2]
                 if stored is not None:
@@ -442,19 +443,19 @@ class _AppointmentBatch:
             return None
         return _appointment_values(row, appointment_id, patient, clinician, department, self.now)
 
-    def _one_row(self, number: int, row, key: str) -> None:
+    def _one_row(self, number: int, row, key: str) -> str | None:
+        """Import one row on its own; its outcome, or None if it was rejected."""
         try:
             with transaction.atomic():
                 outcome = _appointment_row(row, self.now)
         except (RowError, ValidationError, Conflict) as error:
             self.report.reject(number, key, _reason(error))
-            return
+            return None
         self.report.counts[outcome] += 1
-        if outcome == "created":
-            self.report.note_overlaps({uuid.UUID(row["id"]): (number, key)})
         name, department = row["clinician"].strip(), row["department"].strip()
         self.clinicians[name] = clinician_get_or_create(name=name)
         self.departments[department] = department_get_or_create(name=department)
+        return outcome
 
     def _insert(self, pending: dict) -> None:
         if not pending:
@@ -463,7 +464,6 @@ class _AppointmentBatch:
             appointment_record_many([appointment for _, _, appointment in pending.values()])
         except IntegrityError:
             # Another writer took one of these ids meanwhile: find out which, row by row.
-            created = {}
             for number, key, appointment in pending.values():
                 try:
                     appointment_record_many([appointment])
@@ -473,11 +473,10 @@ class _AppointmentBatch:
                     )
                 else:
                     self.report.counts["created"] += 1
-                    created[appointment.pk] = (number, key)
-            self.report.note_overlaps(created)
+                    self.created.add([(number, key, appointment)])
             return
         self.report.counts["created"] += len(pending)
-        self.report.note_overlaps({pk: (number, key) for pk, (number, key, _) in pending.items()})
+        self.created.add(list(pending.values()))
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:

@@ -254,7 +254,7 @@ def appointment_create(
     lock_owner(Patient, patient.pk)
     with _overlaps_refused(appointment):
         _insert(appointment)
-    reminders_plan(appointment=appointment, now=now)
+    reminders_plan(appointment=appointment, now=now, new=True)
     return appointment
 
 
@@ -601,7 +601,7 @@ def appointment_record(**values) -> Appointment:
     ``appointment_record_prepare`` for the rules)."""
     appointment = appointment_record_prepare(**values)
     _insert(appointment)
-    reminders_plan(appointment=appointment, now=values.get("now"))
+    reminders_plan(appointment=appointment, now=values.get("now"), new=True)
     return appointment
 
 
@@ -612,4 +612,4 @@ def appointment_record_many(appointments: list[Appointment]) -> None:
     create_with_history(Appointment, appointments, change_reason=current_channel())
     for appointment in appointments:
         if appointment.state == State.ACTIVE:
-            reminders_plan(appointment=appointment)
+            reminders_plan(appointment=appointment, new=True)
