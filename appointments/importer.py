@@ -16,7 +16,7 @@ Importing the same file twice changes nothing: a row equal to what is stored is 
 import datetime as dt
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import ijson
@@ -89,6 +89,9 @@ class ImportReport:
     rejected: list[tuple[int, str, str]] = field(default_factory=list)
     # Rows imported although they overlap another appointment: (row number, key, which).
     overlapping: list[tuple[int, str, str]] = field(default_factory=list)
+    # Where given, each overlap is passed to it instead, as it is found: a large import of old
+    # history can hold hundreds of thousands, which would otherwise all be held in memory.
+    on_overlap: Callable[[int, str, str], None] | None = None
 
     def reject(self, row_number: int, key: str, reason: str) -> None:
         self.counts["rejected"] += 1
@@ -97,8 +100,9 @@ class ImportReport:
     def note_overlaps(self, created: CreatedRows) -> None:
         """Report the rows created that overlap an appointment stored before them: one of
         another file or an earlier row of this one."""
+        record = self.on_overlap or (lambda *overlap: self.overlapping.append(overlap))
         for number, key, party, other in created.overlaps():
-            self.overlapping.append((number, key, double_booking(party, other).message))
+            record(number, key, double_booking(party, other).message)
 
     def summary(self) -> str:
         return _(
@@ -344,12 +348,16 @@ def _normalised(normalise, value):
 
 
 def import_appointments(
-    rows: Iterable, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE
+    rows: Iterable,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_overlap: Callable[[int, str, str], None] | None = None,
 ) -> ImportReport:
     first_load = not Appointment.objects.exists()
     with CreatedRows() as created:
         with bulk_load(Appointment, defer_indexes=first_load):
             report = _import_appointments(rows, now, batch_size, created)
+        report.on_overlap = on_overlap
         # After a first load's indexes are built again: the search for overlaps needs them.
         report.note_overlaps(created)
     return report

@@ -18,7 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.fakedata import DURATIONS, FIRST_NAMES, LAST_NAMES, POSTCODES, nhs_numbers  # noqa: E402
 
 STATUSES = ["attended"] * 6 + ["cancelled", "missed", "active", "active"]
-CLINICIANS = [f"{first} {last}" for first, last in zip(FIRST_NAMES, LAST_NAMES, strict=False)]
+# A clinician for every 2,000 appointments (500 for a million, over two and a half years: a
+# couple of appointments a day each), so that overlaps are as rare as in a real diary. With one
+# clinician list for any size, a million appointments overlapped more often than not.
+APPOINTMENTS_PER_CLINICIAN = 2000
 DEPARTMENTS = ["cardiology", "dermatology", "oncology", "orthopaedics", "paediatrics", "renal"]
 
 
@@ -43,22 +46,30 @@ def patients(count: int):
         }
 
 
+def clinicians(count: int) -> list[str]:
+    names = (f"{first} {last}" for last in LAST_NAMES for first in FIRST_NAMES)
+    return list(_take(names, max(1, min(count, len(FIRST_NAMES) * len(LAST_NAMES)))))
+
+
 def appointments(count: int, patient_count: int, rng: random.Random):
     numbers = list(_take(nhs_numbers(300_000_000), patient_count))
-    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    names = clinicians(count // APPOINTMENTS_PER_CLINICIAN)
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     for _ in range(count):
         status = rng.choice(STATUSES)
         days = rng.uniform(-700, -1) if status in ("attended", "missed") else rng.uniform(-700, 180)
         if status == "active":
             days = rng.uniform(1, 180)
-        starts_at = now + dt.timedelta(days=round(days), hours=rng.randint(-4, 4))
+        # Clinic hours: a quarter-hour slot from 08:00 to 17:45.
+        slot = dt.timedelta(hours=8, minutes=15 * rng.randrange(40))
+        starts_at = today + dt.timedelta(days=round(days)) + slot
         yield {
             "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "patient": rng.choice(numbers),
             "status": status,
             "time": starts_at.isoformat(),
             "duration": f"{int(rng.choice(DURATIONS).total_seconds() // 60)}m",
-            "clinician": rng.choice(CLINICIANS),
+            "clinician": rng.choice(names),
             "department": rng.choice(DEPARTMENTS),
             "postcode": rng.choice(POSTCODES),
         }

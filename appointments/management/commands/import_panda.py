@@ -44,22 +44,25 @@ class Command(BaseCommand):
             if not path:
                 continue
             rows = self._progress(self._rows(path), option)
+            extra = {"on_overlap": self._overlap} if run is import_appointments else {}
             with history_channel("import"):  # the audit trail says these changes were imported
-                report = run(rows)
+                report = run(rows, **extra)
             reports.append(report)
             for number, key, reason in report.rejected:
                 self.stderr.write(
                     _("%(kind)s row %(number)s (%(key)s): rejected: %(reason)s")
                     % {"kind": KINDS[option], "number": number, "key": key, "reason": reason}
                 )
-            for number, key, which in report.overlapping:
-                self.stdout.write(
-                    _("%(kind)s row %(number)s (%(key)s): imported, but it overlaps: %(which)s")
-                    % {"kind": KINDS[option], "number": number, "key": key, "which": which}
-                )
             self.stdout.write(report.summary())
         if options["strict"] and any(report.counts["rejected"] for report in reports):
             raise CommandError(_("Some rows were rejected."))
+
+    def _overlap(self, number: int, key: str, which: str) -> None:
+        """Write an overlapping row as it is found (all of them could fill memory)."""
+        self.stdout.write(
+            _("%(kind)s row %(number)s (%(key)s): imported, but it overlaps: %(which)s")
+            % {"kind": KINDS["appointments"], "number": number, "key": key, "which": which}
+        )
 
     def _rows(self, path):
         try:
