@@ -26,6 +26,12 @@ TABLE = "panda_import_created"
 CHUNK = 5000
 
 
+def _drop() -> str:
+    # MariaDB commits the transaction on a DROP TABLE, but not on a DROP TEMPORARY TABLE.
+    temporary = "TEMPORARY " if connection.vendor == "mysql" else ""
+    return f"DROP {temporary}TABLE IF EXISTS {TABLE}"
+
+
 class CreatedRows:
     """The rows one import created, noted in a temporary table for ``overlaps``; use as a
     context manager, which drops the table."""
@@ -44,9 +50,9 @@ class CreatedRows:
         pk = Appointment._meta.pk.db_type(connection)
         instant = Appointment._meta.get_field("starts_at").db_type(connection)
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(_drop())
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {TABLE} (row_number integer PRIMARY KEY, "
+                f"CREATE TEMPORARY TABLE {TABLE} (line_no integer PRIMARY KEY, "
                 f"row_key varchar(64) NOT NULL, appointment_id {pk} NOT NULL UNIQUE, "
                 f"earliest_start {instant} NOT NULL)"
             )
@@ -58,7 +64,7 @@ class CreatedRows:
             # the connection closes or the next import starts).
             return
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(_drop())
 
     def add(self, rows: list[tuple[int, str, Appointment]]) -> None:
         """Note created rows: (row number, key, the appointment as stored)."""
@@ -76,7 +82,7 @@ class CreatedRows:
         ]
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (row_number, row_key, appointment_id, earliest_start) "
+                f"INSERT INTO {TABLE} (line_no, row_key, appointment_id, earliest_start) "
                 "VALUES (%s, %s, %s, %s)",
                 values,
             )
@@ -99,16 +105,16 @@ class CreatedRows:
                 f"WHERE o.{column} = a.{column} AND o.starts_at > t.earliest_start "
                 f"AND o.starts_at < a.ends_at AND o.ends_at > a.starts_at "
                 f"AND o.state IN ({states}) AND a.state IN ({states}) AND o.id <> a.id "
-                "AND (later.row_number IS NULL OR later.row_number < t.row_number) "
+                "AND (later.line_no IS NULL OR later.line_no < t.line_no) "
                 "ORDER BY o.starts_at, o.id LIMIT 1)"
             )
 
         sql = (
-            f"SELECT t.row_number, t.row_key, {earliest('clinician')}, {earliest('patient')} "
+            f"SELECT t.line_no, t.row_key, {earliest('clinician')}, {earliest('patient')} "
             f"FROM {TABLE} t JOIN {appointments} a ON a.id = t.appointment_id "
             # Only the range of row numbers here, so that the rows noted lead the join.
-            "WHERE t.row_number >= %s AND t.row_number < %s "
-            "ORDER BY t.row_number"
+            "WHERE t.line_no >= %s AND t.line_no < %s "
+            "ORDER BY t.line_no"
         )
         pk = Appointment._meta.pk
         for start in range(1, self.last + 1, CHUNK):

@@ -79,3 +79,61 @@ def test_the_command_prints_the_overlaps(tmp_path):
         f"appointment at this time: {A}, from Tue 21 Jan 2020 16:30 to 17:00 GMT."
     ) in out.getvalue()
     assert "appointments: 4 created, 0 updated, 0 unchanged, 0 rejected" in out.getvalue()
+
+
+@pytest.mark.parametrize("batch_size", [1, 1000])
+def test_a_long_appointment_is_found_however_long_before_it_starts(batch_size):
+    """The look-up is bounded by the longest duration stored before each row: a long
+    appointment, stored before or an earlier row, is found hours before the row it overlaps, and
+    a later row's length widens nothing for the rows before it."""
+    stored = appointment_create(
+        patient=Patient.objects.get(nhs_number="9434765919"),
+        starts_at=dt.datetime(2040, 1, 1, 8, 0, tzinfo=dt.UTC),
+        duration=dt.timedelta(hours=8),
+        clinician=Clinician.objects.create(name="Dr C"),
+        department=Department.objects.create(name="Dermatology"),
+        postcode="M1 1AE",
+    )
+    report = import_appointments(
+        [
+            # Overlaps the stored day-long appointment by its patient, 7 h 50 min after it starts.
+            appointment_row(id=A, status="active", time="2040-01-01T15:50:00+00:00"),
+            # Ten hours with Dr B, then a row inside it, 9 hours later.
+            appointment_row(
+                id=B,
+                patient="2425895140",
+                clinician="Dr B",
+                time="2041-01-01T08:00:00+00:00",
+                duration="10h",
+                status="active",
+            ),
+            appointment_row(
+                id=C,
+                patient="2425895140",
+                clinician="Dr B",
+                time="2041-01-01T17:00:00+00:00",
+                status="active",
+            ),
+        ],
+        batch_size=batch_size,
+    )
+    assert [(number, key) for number, key, _ in report.overlapping] == [(1, A), (3, C)]
+    assert str(stored.pk) in report.overlapping[0][2]
+    assert f"The clinician already has an appointment at this time: {B}" in report.overlapping[1][2]
+
+
+def test_overlaps_go_to_the_callback_as_they_are_found():
+    found = []
+    report = import_appointments(rows(), on_overlap=lambda *overlap: found.append(overlap))
+    assert [(number, key) for number, key, _ in found] == [(2, B)]
+    assert report.overlapping == []
+
+
+def test_the_table_of_rows_created_is_gone_after_the_import():
+    from django.db import DatabaseError, connection, transaction
+
+    from appointments.import_overlaps import TABLE
+
+    import_appointments(rows())
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE}")
