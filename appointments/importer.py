@@ -354,31 +354,33 @@ def import_appointments(
     on_overlap: Callable[[int, str, str], None] | None = None,
 ) -> ImportReport:
     first_load = not Appointment.objects.exists()
+    report = ImportReport("appointments", on_overlap=on_overlap)
     with CreatedRows() as created:
         with bulk_load(Appointment, defer_indexes=first_load):
-            report = _import_appointments(rows, now, batch_size, created)
-        report.on_overlap = on_overlap
+            _import_appointments(rows, now, batch_size, created, report)
         # After a first load's indexes are built again: the search for overlaps needs them.
         report.note_overlaps(created)
     return report
 
 
 def _import_appointments(
-    rows: Iterable, now: dt.datetime | None, batch_size: int, created: CreatedRows
-) -> ImportReport:
+    rows: Iterable,
+    now: dt.datetime | None,
+    batch_size: int,
+    created: CreatedRows,
+    report: ImportReport,
+) -> None:
     """Import appointment rows in batches: each batch looks its patients and ids up in a few
     queries, validates every row through ``appointment_record_prepare`` and inserts the valid
     new ones in one statement. A row that names a clinician or department not seen before goes
     through the row-by-row path, so that a refused row leaves no clinician behind."""
     now = now or timezone.now()
-    report = ImportReport("appointments")
     batch = _AppointmentBatch(report, now, created)
     for number, row in enumerate(rows, start=1):
         batch.add(number, row)
         if len(batch) >= batch_size:
             batch.flush()
     batch.flush()
-    return report
 
 
 class _AppointmentBatch:
