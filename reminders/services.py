@@ -135,14 +135,13 @@ def _cancel_outstanding(appointment: Appointment, reason: str, keep_start=None) 
     )
 
 
-@transaction.atomic
 def reminders_plan(
     *, appointment: Appointment, now: dt.datetime | None = None, new: bool = False
 ) -> list[Reminder]:
     """Bring the appointment's reminders in line with it as it is now (see the module's
     docstring); the reminders newly scheduled. ``new`` says the appointment was inserted in
     this transaction, so that it has no reminders yet to look for (a query less per booking,
-    and per imported row)."""
+    and none at all for an imported row with nothing to plan)."""
     now = now or timezone.now()
     if appointment.state == State.CANCELLED:
         if not new:
@@ -150,12 +149,20 @@ def reminders_plan(
         return []
     if appointment.status_at(now) != Status.ACTIVE:
         return []  # attended or missed: the send task skips what is left
+    channel = reminder_channel_for(appointment.patient)
+    offsets = [o for o in settings.PANDA_REMINDER_OFFSETS if appointment.starts_at - o > now]
+    if new and (channel is None or not offsets):
+        return []  # nothing to cancel and nothing to plan: not even a savepoint
+    return _replan(appointment, channel, offsets, new)
+
+
+@transaction.atomic
+def _replan(appointment: Appointment, channel: str | None, offsets: list, new: bool):
+    """Cancel what was planned for another start and plan each offset's reminder, together."""
     if not new:
         _cancel_outstanding(
             appointment, _("The appointment was moved."), keep_start=appointment.starts_at
         )
-    channel = reminder_channel_for(appointment.patient)
-    offsets = [o for o in settings.PANDA_REMINDER_OFFSETS if appointment.starts_at - o > now]
     if channel is None or not offsets:
         return []
     existing = (
