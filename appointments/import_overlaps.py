@@ -116,6 +116,9 @@ class CreatedRows:
             "WHERE t.line_no >= %s AND t.line_no < %s "
             "ORDER BY t.line_no"
         )
+        if connection.vendor == "postgresql":  # autovacuum never looks at a temporary table
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {TABLE}")
         pk = Appointment._meta.pk
         for start in range(1, self.last + 1, CHUNK):
             with connection.cursor() as cursor:
