@@ -96,3 +96,37 @@ def test_a_first_load_builds_again_every_index_it_dropped():
         create_with_history(Appointment, [_appointment()])
     assert sorted(secondary_indexes(tables)) == before
     assert len(before) >= 10
+
+
+def _foreign_keys(table: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's foreign keys are set aside for a load"
+)
+def test_a_first_load_adds_its_foreign_keys_again_and_they_check_every_row():
+    from django.db import IntegrityError, transaction
+
+    table = Appointment._meta.db_table
+    before = _foreign_keys(table)
+    with bulk_load(Appointment, defer_indexes=True):
+        assert _foreign_keys(table) == []
+        create_with_history(Appointment, [_appointment()])
+    assert _foreign_keys(table) == before
+    assert len(before) >= 3
+    orphan = _appointment()
+    orphan.patient_id = 10**9  # no such patient
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk_load(Appointment, defer_indexes=True),
+    ):
+        create_with_history(Appointment, [orphan])
+    assert not Appointment.objects.filter(pk=orphan.pk).exists()
