@@ -4,16 +4,21 @@ A London day is *closed* once every appointment that starts in it has ended (an 
 lasts 24 hours at most, ``appointments.durations.MAX_DURATION``): from then on the clock can no
 longer turn an active appointment into a missed one, so only a write can change the day's
 figures. ``DayFigures`` holds, for closed days, the figures per clinician, department, site and
-clinician-in-department; ``RolledUpDay`` lists the days it holds. The report reads the rollup
-for those days and asks the appointments directly for every other day (today, the future, and
-any day not yet rolled up), so its figures are always exactly the direct query's.
+clinician-in-department; ``RolledUpDay`` lists the days it holds. ``PeriodFigures`` holds the
+same figures for whole weeks and months whose every day is rolled up, summed from those days
+(``RolledUpPeriod`` lists them), so that a year per clinician reads 12 rows per clinician, not
+365. The report reads a week's or month's row where there is one, the rolled-up days for the
+rest, and asks the appointments directly for every other day (today, the future, and any day
+not yet rolled up), so its figures are always exactly the direct query's.
 
 What keeps it exact does not depend on any service remembering to call it: triggers on the
 appointments table (created by this app's migration and checked after every ``migrate``) mark
 the UTC date of every appointment inserted, changed or deleted, by any path (the services, the
 import, the admin, raw SQL, the cascade from a deleted patient). Before answering, the rollup
 drops the days those marks touch and builds again, lazily and at most ``BUILD_LIMIT`` days per
-request, the closed days it is asked for. ``manage.py stats_rollup`` builds or checks it all.
+request, the closed days it is asked for; a changed day drops the week and month that hold it
+too, and they are summed again from their days once all of them are back. ``manage.py
+stats_rollup`` builds or checks it all.
 """
 
 import contextlib
@@ -28,7 +33,14 @@ from django.utils import timezone
 from appointments.durations import MAX_DURATION
 from appointments.models import Appointment
 
-from .models import ChangedDay, DayFigures, RolledUpDay, RollupLock
+from .models import (
+    ChangedDay,
+    DayFigures,
+    PeriodFigures,
+    RolledUpDay,
+    RolledUpPeriod,
+    RollupLock,
+)
 
 LONDON = ZoneInfo("Europe/London")
 ONE_DAY = dt.timedelta(days=1)
@@ -41,6 +53,9 @@ GRAINS = {
     "s": ("site",),
     "cd": ("clinician", "department"),
 }
+# The longer periods rolled up whole, by their code in PeriodFigures.
+LEVELS = {"w": "week", "m": "month"}
+FIGURES = ("booked", "attended", "cancelled", "missed", "lost")
 APPOINTMENTS = "appointments_appointment"
 MARKS = "analytics_changedday"
 
@@ -208,8 +223,12 @@ def drop_triggers() -> None:
 
 
 def rollup_clear() -> None:
-    DayFigures.objects.all().delete()
-    RolledUpDay.objects.all().delete()
+    # Those of the tables that exist: the migration that installs the triggers runs before
+    # the one that adds the weeks and months.
+    tables = set(connection.introspection.table_names())
+    for model in (DayFigures, RolledUpDay, PeriodFigures, RolledUpPeriod):
+        if model._meta.db_table in tables:
+            model.objects.all().delete()
     _bump()
 
 
@@ -222,7 +241,8 @@ def rollup_refresh(
     first_day: dt.date, last_day: dt.date, now: dt.datetime, limit: int | None = BUILD_LIMIT
 ) -> None:
     """Bring the rollup of ``first_day`` to ``last_day`` up to date: drop the days that
-    changed, and build the closed days that are missing (at most ``limit``)."""
+    changed (and their weeks and months), build the closed days that are missing (at most
+    ``limit``), then sum each week and month within the range whose days are all there."""
     last_day = min(last_day, last_closed_day(now))
     if _nothing_to_do(first_day, last_day):
         return
@@ -239,7 +259,8 @@ def rollup_refresh(
         ]
         for days in _runs(missing):
             _build(days[0], days[-1], now)
-        if missing:
+        summed = _build_periods(first_day, last_day)
+        if missing or summed:
             _bump()
 
 
@@ -254,7 +275,68 @@ def _nothing_to_do(first_day: dt.date, last_day: dt.date) -> bool:
     if last_day < first_day:
         return True
     expected = (last_day - first_day).days + 1
-    return RolledUpDay.objects.filter(day__range=(first_day, last_day)).count() == expected
+    if RolledUpDay.objects.filter(day__range=(first_day, last_day)).count() != expected:
+        return False
+    whole = {(level, start) for level, start, _end in _periods(first_day, last_day, whole=True)}
+    return whole <= set(
+        RolledUpPeriod.objects.filter(start__range=(first_day, last_day)).values_list(
+            "period", "start"
+        )
+    )
+
+
+def _periods(
+    first_day: dt.date, last_day: dt.date, whole: bool
+) -> list[tuple[str, dt.date, dt.date]]:
+    """(level, first day, last day) of each week and month that lies within the range
+    (``whole``) or has a day in it."""
+    from .selectors import calendar_periods
+
+    return [
+        (level, period.start, period.end)
+        for level, name in LEVELS.items()
+        for period in calendar_periods(name, first_day, last_day)
+        if not whole or (first_day <= period.start and period.end <= last_day)
+    ]
+
+
+def _build_periods(first_day: dt.date, last_day: dt.date) -> int:
+    """Sum from their days each week and month with a day in the range whose days are all
+    rolled up and which is not rolled up yet; how many were. A period's figures are its days'
+    figures added up, so they cannot count otherwise than the days (and the direct query) do.
+    As days are only built here, every week and month whose days are all rolled up is too."""
+    periods = _periods(first_day, last_day, whole=False)
+    if not periods:
+        return 0
+    span = (min(start for _l, start, _e in periods), max(end for _l, _s, end in periods))
+    done = set(RolledUpPeriod.objects.filter(start__range=span).values_list("period", "start"))
+    days = rolled_up_days(*span)
+    todo = [
+        (level, start, end)
+        for level, start, end in periods
+        if (level, start) not in done and all(day in days for day in _days(start, end))
+    ]
+    if not todo:
+        return 0
+    quote = connection.ops.quote_name
+    target = quote(PeriodFigures._meta.db_table)
+    source = quote(DayFigures._meta.db_table)
+    keys = ", ".join(quote(name) for name in ("grain", "clinician_id", "department_id", "site_id"))
+    figures = ", ".join(quote(name) for name in FIGURES)
+    sums = ", ".join(f"SUM({quote(name)})" for name in FIGURES)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for level, start, end in todo:
+            cursor.execute(
+                f"INSERT INTO {target} ({quote('period')}, {quote('start')}, {keys}, {figures}) "
+                f"SELECT %s, %s, {keys}, {sums} FROM {source} "
+                f"WHERE {quote('day')} >= %s AND {quote('day')} <= %s GROUP BY {keys}",
+                [level, adapt(start), adapt(start), adapt(end)],
+            )
+    RolledUpPeriod.objects.bulk_create(
+        [RolledUpPeriod(period=level, start=start) for level, start, _end in todo]
+    )
+    return len(todo)
 
 
 def _forget_changed_days() -> None:
@@ -268,6 +350,13 @@ def _forget_changed_days() -> None:
     for chunk in (days[i : i + 500] for i in range(0, len(days), 500)):
         DayFigures.objects.filter(day__in=chunk).delete()
         RolledUpDay.objects.filter(day__in=chunk).delete()
+    from .selectors import period_start
+
+    for level, name in LEVELS.items():
+        starts = sorted({period_start(name, day) for day in days})
+        for chunk in (starts[i : i + 500] for i in range(0, len(starts), 500)):
+            PeriodFigures.objects.filter(period=level, start__in=chunk).delete()
+            RolledUpPeriod.objects.filter(period=level, start__in=chunk).delete()
     for day, version in marks:
         ChangedDay.objects.filter(day=day, version=version).delete()
     _bump()
@@ -331,7 +420,11 @@ def rollup_build_all(now: dt.datetime | None = None, rebuild: bool = False) -> i
     first = Appointment.objects.order_by("starts_at").values_list("starts_at", flat=True).first()
     if first is None:
         return 0
-    first_day = timezone.localdate(first, LONDON)
+    from .selectors import period_start
+
+    first = timezone.localdate(first, LONDON)
+    # From the first week or month that holds it, so that both are rolled up whole.
+    first_day = min(period_start(name, first) for name in LEVELS.values())
     before = RolledUpDay.objects.count()
     rollup_refresh(first_day, last_closed_day(now), now, limit=None)
     return RolledUpDay.objects.count() - before
@@ -352,28 +445,54 @@ def rolled_up_days(first_day: dt.date, last_day: dt.date) -> set[dt.date]:
     )
 
 
-def rollup_rows(grain: str, group_by: str, periods, filters: dict) -> list[tuple]:
+def rollup_rows(
+    grain: str, group_by: str, level: str | None, periods, filters: dict
+) -> list[tuple]:
     """(group id, period index, booked, attended, cancelled, missed, lost) from the rollup, for
-    ``periods`` (a list of (first day, last day))."""
+    ``periods`` (a list of (first day, last day)): from ``PeriodFigures`` for each that is a
+    week or month (``level`` "w" or "m") rolled up whole, from ``DayFigures`` for the others.
+    Each (group, period) may come in several rows: the caller adds them up."""
+    whole: set[dt.date] = set()
+    if level is not None:
+        whole = set(
+            RolledUpPeriod.objects.filter(
+                period=level, start__in=[first for first, _last in periods]
+            ).values_list("start", flat=True)
+        )
+    at_level = [(i, first, first) for i, (first, _last) in enumerate(periods) if first in whole]
+    by_day = [(i, first, last) for i, (first, last) in enumerate(periods) if first not in whole]
+    rows = []
+    if at_level:
+        rows += _rollup_sums(PeriodFigures, "start", grain, group_by, at_level, filters, level)
+    if by_day:
+        rows += _rollup_sums(DayFigures, "day", grain, group_by, by_day, filters)
+    return rows
+
+
+def _rollup_sums(model, day, grain, group_by, ranges, filters, level=None) -> list[tuple]:
     quote = connection.ops.quote_name
-    table = quote(DayFigures._meta.db_table)
+    table = quote(model._meta.db_table)
     group = f"{table}.{quote(group_by + '_id')}"
+    day = f"{table}.{quote(day)}"
     adapt = connection.ops.adapt_datefield_value
-    values = ", ".join(["(%s, %s, %s)"] * len(periods))
+    values = ", ".join(["(%s, %s, %s)"] * len(ranges))
     params: list = []
-    for index, (first, last) in enumerate(periods):
+    for index, first, last in ranges:
         params += [index, adapt(first), adapt(last)]
     where = [f"{table}.grain = %s"]
     params.append(grain)
+    if level is not None:
+        where.append(f"{table}.{quote('period')} = %s")
+        params.append(level)
     for name, value in filters.items():
         where.append(f"{table}.{quote(name + '_id')} = %s")
         params.append(value)
+    sums = ", ".join(f"SUM({quote(name)})" for name in FIGURES)
     sql = f"""
         WITH periods (period_index, first_day, last_day) AS (VALUES {values})
-        SELECT {group}, periods.period_index, SUM(booked), SUM(attended), SUM(cancelled),
-               SUM(missed), SUM(lost)
+        SELECT {group}, periods.period_index, {sums}
         FROM periods
-        INNER JOIN {table} ON {table}.day >= periods.first_day AND {table}.day <= periods.last_day
+        INNER JOIN {table} ON {day} >= periods.first_day AND {day} <= periods.last_day
         WHERE {" AND ".join(where)}
         GROUP BY {group}, periods.period_index
     """
@@ -425,4 +544,37 @@ def rollup_differences(now: dt.datetime | None = None) -> list[str]:
                     problems.append(
                         f"{grain} {key}: rollup {stored.get(key)}, appointments {direct.get(key)}"
                     )
+    return problems + _period_differences(now)
+
+
+def _period_differences(now: dt.datetime) -> list[str]:
+    """Each rolled-up week's or month's figures that differ from the appointments'."""
+    from .selectors import figures_rows, next_period_start
+
+    problems = []
+    for level, name in LEVELS.items():
+        starts = sorted(RolledUpPeriod.objects.filter(period=level).values_list("start", flat=True))
+        for chunk in (starts[i : i + 200] for i in range(0, len(starts), 200)):
+            ranges = [
+                (i, local_midnight(start), local_midnight(next_period_start(name, start)))
+                for i, start in enumerate(chunk)
+            ]
+            for grain, columns in GRAINS.items():
+                width = len(columns)
+                direct = {
+                    (chunk[row[width]], *row[:width]): tuple(row[width + 1 :])
+                    for row in figures_rows(columns, ranges, now)
+                }
+                stored = {
+                    (row[0], *row[1 : 1 + width]): tuple(row[1 + width :])
+                    for row in PeriodFigures.objects.filter(
+                        period=level, grain=grain, start__in=chunk
+                    ).values_list("start", *(c + "_id" for c in columns), *FIGURES)
+                }
+                for key in sorted(set(direct) | set(stored), key=str):
+                    if direct.get(key) != stored.get(key):
+                        problems.append(
+                            f"{level}{grain} {key}: rollup {stored.get(key)}, "
+                            f"appointments {direct.get(key)}"
+                        )
     return problems

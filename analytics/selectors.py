@@ -295,7 +295,7 @@ def missed_appointments(
         for name, value in (("clinician", clinician_id), ("department", department_id))
         if value is not None
     }
-    totals = _figures_by_group(group_by, periods, filters, now)
+    totals = _figures_by_group(group_by, period, periods, filters, now)
     if group_by == "reminded":
         names = REMINDED_NAMES
     else:
@@ -314,20 +314,21 @@ def missed_appointments(
     return MissedReport(group_by, period, periods, figures)
 
 
-def _figures_by_group(group_by: str, periods: list[Period], filters: dict, now) -> dict:
-    """{(group id, period index): [booked, attended, cancelled, missed, lost]}."""
+def _figures_by_group(
+    group_by: str, period: str, periods: list[Period], filters: dict, now
+) -> dict:
+    """{(group id, period index): [booked, attended, cancelled, missed, lost]}, for the
+    calendar ``periods`` of kind ``period`` (day, week, month)."""
     grain = rollup.grain_for(group_by, list(filters))
     where = Q(**{f"{name}_id": value for name, value in filters.items()})
     if grain is not None:
         rollup.rollup_refresh(periods[0].start, periods[-1].end, now)
+        level = next((code for code, name in rollup.LEVELS.items() if name == period), None)
+        spans = [(p.start, p.end) for p in periods]
         for _attempt in range(3):
             seen = rollup.generation()
             rolled = rollup.rolled_up_days(periods[0].start, periods[-1].end)
-            rows = (
-                rollup.rollup_rows(grain, group_by, [(p.start, p.end) for p in periods], filters)
-                if rolled
-                else []
-            )
+            rows = rollup.rollup_rows(grain, group_by, level, spans, filters) if rolled else []
             rows += figures_rows((group_by,), _ranges(periods, rolled), now, where)
             if rollup.generation() == seen:
                 return _summed(rows)
