@@ -30,8 +30,9 @@ class DayFigures(models.Model):
     """The rollup: the missed-appointment figures of one closed day (in London) for one group.
 
     ``grain`` says which ids the row is for: ``c`` (a clinician), ``d`` (a department), ``s`` (a
-    site, NULL for "no site") or ``cd`` (a clinician in a department, for figures filtered by
-    one and grouped by the other). Written only by ``analytics.rollup``; ids are kept without
+    site, NULL for "no site"), or two of them, for figures filtered by one and grouped by the
+    other: ``cd`` (a clinician in a department), ``cs`` (a clinician at a site) or ``ds`` (a
+    department at a site). Written only by ``analytics.rollup``; ids are kept without
     foreign keys, so that the rollup never holds up a deletion.
     """
 

@@ -3,12 +3,12 @@
 A London day is *closed* once every appointment that starts in it has ended (an appointment
 lasts 24 hours at most, ``appointments.durations.MAX_DURATION``): from then on the clock can no
 longer turn an active appointment into a missed one, so only a write can change the day's
-figures. ``DayFigures`` holds, for closed days, the figures per clinician, department, site and
-clinician-in-department; ``RolledUpDay`` lists the days it holds. ``PeriodFigures`` holds the
-same figures for whole weeks and months whose every day is rolled up, summed from those days
-(``RolledUpPeriod`` lists them), so that a year per clinician reads 12 rows per clinician, not
-365. The report reads a week's or month's row where there is one, the rolled-up days for the
-rest, and asks the appointments directly for every other day (today, the future, and any day
+figures. ``DayFigures`` holds, for closed days, the figures per clinician, department, site,
+clinician-in-department, clinician-at-site and department-at-site; ``RolledUpDay`` lists the
+days it holds. ``PeriodFigures`` holds the same figures for whole weeks and months whose every
+day is rolled up, summed from those days (``RolledUpPeriod`` lists them), so that a year per
+clinician reads 12 rows per clinician, not 365. The report reads a week's or month's row where
+there is one, the rolled-up days for the rest, and asks the appointments directly for every other day (today, the future, and any day
 not yet rolled up), so its figures are always exactly the direct query's.
 
 What keeps it exact does not depend on any service remembering to call it: triggers on the
@@ -52,6 +52,8 @@ GRAINS = {
     "d": ("department",),
     "s": ("site",),
     "cd": ("clinician", "department"),
+    "cs": ("clinician", "site"),
+    "ds": ("department", "site"),
 }
 # The longer periods rolled up whole, by their code in PeriodFigures.
 LEVELS = {"w": "week", "m": "month"}
@@ -77,7 +79,7 @@ def bypassed():
 
 def grain_for(group_by: str, filters: Sequence[str]) -> str | None:
     """The rollup rows that answer ``group_by`` with ``filters`` (clinician, department), or
-    None when only the appointments can (a site with a filter)."""
+    None when only the appointments can (a site with both filters)."""
     if _bypassed:
         return None
     wanted = {group_by, *filters}

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -50,9 +51,10 @@ class Period:
     end: dt.date
 
 
-@dataclass(frozen=True)
-class MissedFigures:
-    """The figures of one group (a clinician, department or site) in one period."""
+class MissedFigures(NamedTuple):
+    """The figures of one group (a clinician, department or site) in one period. A named
+    tuple: a year of days per clinician is 73,000 of them, and a tuple is made five times
+    faster than a frozen dataclass."""
 
     group_id: int | None
     group_name: str | None
@@ -304,13 +306,17 @@ def missed_appointments(
             .related_model.objects.filter(pk__in={group for group, _ in totals})
             .values_list("pk", "name")
         )
-    figures = sorted(
-        (
-            _figures(group, names.get(group), periods[index], values)
-            for (group, index), values in totals.items()
-        ),
-        key=_display_order,
-    )
+    # By name, then id ("no site" last), then period: the groups are ordered once, here in
+    # Python rather than in SQL, because the databases order text (and NULL) differently and
+    # the figures must be identical on all.
+    groups = sorted({group for group, _ in totals}, key=lambda group: _group_order(group, names))
+    rank = {group: position for position, group in enumerate(groups)}
+    figures = [
+        MissedFigures(group, names.get(group), periods[index], *values[:4], values[4] // 60_000_000)
+        for (group, index), values in sorted(
+            totals.items(), key=lambda item: (rank[item[0][0]], item[0][1])
+        )
+    ]
     return MissedReport(group_by, period, periods, figures)
 
 
@@ -354,37 +360,20 @@ def _ranges(periods: list[Period], rolled: set[dt.date]) -> list[tuple]:
 def _summed(rows) -> dict:
     totals: dict = {}
     for group, index, *values in rows:
-        current = totals.setdefault((group, index), [0, 0, 0, 0, 0])
-        for position, value in enumerate(values):
-            current[position] += int(value or 0)
+        key = (group, index)
+        current = totals.get(key)
+        if current is None:
+            totals[key] = [int(value or 0) for value in values]
+        else:
+            for position, value in enumerate(values):
+                current[position] += int(value or 0)
     return totals
 
 
-def _display_order(figures: MissedFigures) -> tuple:
-    """By name, then id, then period; "no site" last. Sorted here rather than in SQL, because
-    the databases order text (and NULL) differently and the figures must be identical on all."""
-    name = figures.group_name
-    return (
-        name is None,
-        (name or "").casefold(),
-        name or "",
-        figures.group_id or 0,
-        figures.period.start,
-    )
-
-
-def _figures(group_id, group_name, period: Period, values) -> MissedFigures:
-    booked, attended, cancelled, missed, lost = values
-    return MissedFigures(
-        group_id=group_id,
-        group_name=group_name,
-        period=period,
-        booked=booked,
-        attended=attended,
-        cancelled=cancelled,
-        missed=missed,
-        minutes_lost=lost // 60_000_000,
-    )
+def _group_order(group, names: dict) -> tuple:
+    """By name, then id; "no site" last."""
+    name = names.get(group)
+    return (name is None, (name or "").casefold(), name or "", group or 0)
 
 
 def _microseconds(total) -> int:
