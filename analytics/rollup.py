@@ -8,8 +8,9 @@ clinician-in-department, clinician-at-site and department-at-site; ``RolledUpDay
 days it holds. ``PeriodFigures`` holds the same figures for whole weeks and months whose every
 day is rolled up, summed from those days (``RolledUpPeriod`` lists them), so that a year per
 clinician reads 12 rows per clinician, not 365. The report reads a week's or month's row where
-there is one, the rolled-up days for the rest, and asks the appointments directly for every other day (today, the future, and any day
-not yet rolled up), so its figures are always exactly the direct query's.
+there is one, the rolled-up days for the rest, and asks the appointments directly for every
+other day (today, the future, and any day not yet rolled up), so its figures are always exactly
+the direct query's.
 
 What keeps it exact does not depend on any service remembering to call it: triggers on the
 appointments table (created by this app's migration and checked after every ``migrate``) mark
