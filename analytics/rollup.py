@@ -462,48 +462,66 @@ def rollup_rows(
                 period=level, start__in=[first for first, _last in periods]
             ).values_list("start", flat=True)
         )
-    at_level = [(i, first, first) for i, (first, _last) in enumerate(periods) if first in whole]
-    by_day = [(i, first, last) for i, (first, last) in enumerate(periods) if first not in whole]
     rows = []
-    if at_level:
-        rows += _rollup_sums(PeriodFigures, "start", grain, group_by, at_level, filters, level)
-    if by_day:
-        rows += _rollup_sums(DayFigures, "day", grain, group_by, by_day, filters)
+    starts = {first: i for i, (first, _last) in enumerate(periods) if first in whole}
+    if starts:
+        rows += _rollup_read(
+            PeriodFigures,
+            "start",
+            grain,
+            group_by,
+            min(starts),
+            max(starts),
+            starts,
+            filters,
+            level,
+        )
+    days = {
+        day: i
+        for i, (first, last) in enumerate(periods)
+        if first not in whole
+        for day in _days(first, last)
+    }
+    for run in _runs(sorted(days)):
+        rows += _rollup_read(DayFigures, "day", grain, group_by, run[0], run[-1], days, filters)
     return rows
 
 
-def _rollup_sums(model, day, grain, group_by, ranges, filters, level=None) -> list[tuple]:
+def _rollup_read(
+    model, column: str, grain, group_by, first, last, index_of: dict, filters, level=None
+) -> list[tuple]:
+    """The rows of ``model`` for ``grain`` whose ``column`` (a day, or a period's start) is
+    from ``first`` to ``last`` and in ``index_of``, with the period index it gives. Each
+    group has one row per day or period (the filters fix the grain's other ids), so nothing is
+    summed or sorted here: the rows are read in an index range, without a join."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    group = f"{table}.{quote(group_by + '_id')}"
-    day = f"{table}.{quote(day)}"
-    adapt = connection.ops.adapt_datefield_value
-    values = ", ".join(["(%s, %s, %s)"] * len(ranges))
-    params: list = []
-    for index, first, last in ranges:
-        params += [index, adapt(first), adapt(last)]
-    where = [f"{table}.grain = %s"]
-    params.append(grain)
+    where = [f"{quote('grain')} = %s"]
+    params: list = [grain]
     if level is not None:
-        where.append(f"{table}.{quote('period')} = %s")
+        where.append(f"{quote('period')} = %s")
         params.append(level)
     for name, value in filters.items():
-        where.append(f"{table}.{quote(name + '_id')} = %s")
+        where.append(f"{quote(name + '_id')} = %s")
         params.append(value)
-    sums = ", ".join(f"SUM({quote(name)})" for name in FIGURES)
-    sql = f"""
-        WITH periods (period_index, first_day, last_day) AS (VALUES {values})
-        SELECT {group}, periods.period_index, {sums}
-        FROM periods
-        INNER JOIN {table} ON {day} >= periods.first_day AND {day} <= periods.last_day
-        WHERE {" AND ".join(where)}
-        GROUP BY {group}, periods.period_index
-    """
-    from .selectors import without_jit
-
-    with without_jit(), connection.cursor() as cursor:
+    where.append(f"{quote(column)} >= %s AND {quote(column)} <= %s")
+    adapt = connection.ops.adapt_datefield_value
+    params += [adapt(first), adapt(last)]
+    figures = ", ".join(quote(name) for name in FIGURES)
+    sql = (
+        f"SELECT {quote(group_by + '_id')}, {quote(column)}, {figures} FROM {table} "
+        f"WHERE {' AND '.join(where)}"
+    )
+    # SQLite gives the dates back as text.
+    index_of = index_of | {adapt(day): index for day, index in index_of.items()}
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchall())
+        found = cursor.fetchall()
+    return [
+        (group, index, *values)
+        for group, day, *values in found
+        if (index := index_of.get(day)) is not None
+    ]
 
 
 # --- Checking -------------------------------------------------------------------------------

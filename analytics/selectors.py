@@ -310,13 +310,18 @@ def missed_appointments(
     # Python rather than in SQL, because the databases order text (and NULL) differently and
     # the figures must be identical on all.
     groups = sorted({group for group, _ in totals}, key=lambda group: _group_order(group, names))
-    rank = {group: position for position, group in enumerate(groups)}
-    figures = [
-        MissedFigures(group, names.get(group), periods[index], *values[:4], values[4] // 60_000_000)
-        for (group, index), values in sorted(
-            totals.items(), key=lambda item: (rank[item[0][0]], item[0][1])
-        )
-    ]
+    figures = []
+    for group in groups:
+        name = names.get(group)
+        for index, shown in enumerate(periods):
+            values = totals.get((group, index))
+            if values is not None:
+                booked, attended, cancelled, missed, lost = values
+                figures.append(
+                    MissedFigures(
+                        group, name, shown, booked, attended, cancelled, missed, lost // 60_000_000
+                    )
+                )
     return MissedReport(group_by, period, periods, figures)
 
 

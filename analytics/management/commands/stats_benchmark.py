@@ -4,11 +4,13 @@ missed-appointment figures.
 Run it against a database of its own (see ``analytics.benchmark``).
 """
 
+import gc
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.urls import get_resolver
 
 from analytics.benchmark import (
     all_cases,
@@ -61,6 +63,10 @@ class Command(BaseCommand):
             f"({time.process_time() - began_cpu:.1f} s CPU in this process)."
         )
         count = Appointment.objects.count()
+        # As a gunicorn worker does once PANDA is loaded (gunicorn.conf.py): what is loaded is
+        # never freed, and a full collection would walk it all again within a large answer.
+        get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view
+        gc.freeze()
         self.stdout.write(
             f"{connection.vendor}: {count} appointments; median of {options['repeat']} whole "
             "requests, ms, wall (CPU of this process), from the rollup and straight from the "
