@@ -363,15 +363,17 @@ def _ranges(periods: list[Period], rolled: set[dt.date]) -> list[tuple]:
 
 
 def _summed(rows) -> dict:
+    """{(group id, period index): [booked, attended, cancelled, missed, lost]} from rows of
+    (group id, period index, the five figures as integers), adding up those of one key."""
     totals: dict = {}
     for group, index, *values in rows:
         key = (group, index)
         current = totals.get(key)
         if current is None:
-            totals[key] = [int(value or 0) for value in values]
+            totals[key] = values
         else:
             for position, value in enumerate(values):
-                current[position] += int(value or 0)
+                current[position] += value
     return totals
 
 

@@ -120,10 +120,10 @@ class MissedReportSerializer(serializers.Serializer):
         shown_periods: dict = {}
 
         def shown(period) -> dict:
-            text = shown_periods.get(period)
+            text = shown_periods.get(period.start)
             if text is None:
                 text = {"start": period.start.isoformat(), "end": period.end.isoformat()}
-                shown_periods[period] = text
+                shown_periods[period.start] = text
             return text
 
         shown_groups: dict = {}
