@@ -59,6 +59,7 @@ GRAINS = {
 # The longer periods rolled up whole, by their code in PeriodFigures.
 LEVELS = {"w": "week", "m": "month"}
 FIGURES = ("booked", "attended", "cancelled", "missed", "lost")
+GROUPED = ("clinician", "department", "site")
 APPOINTMENTS = "appointments_appointment"
 MARKS = "analytics_changedday"
 
@@ -260,8 +261,9 @@ def rollup_refresh(
         missing = [day for day in _days(first_day, last_day) if day not in built][
             : limit if limit is not None else None
         ]
-        for days in _runs(missing):
-            _build(days[0], days[-1], now)
+        for run in _runs(missing):
+            for days in (run[i : i + BUILD_CHUNK] for i in range(0, len(run), BUILD_CHUNK)):
+                _build(days[0], days[-1], now)
         summed = _build_periods(first_day, last_day)
         if missing or summed:
             _bump()
@@ -384,32 +386,32 @@ def _runs(days: list[dt.date]) -> Iterable[list[dt.date]]:
         yield run
 
 
+# Days built by one set of queries: each query groups days × groups (up to 4,200 groups a day
+# for clinicians at sites), which for two years at once overflowed PostgreSQL's memory for
+# hashing and took minutes.
+BUILD_CHUNK = 31
+DAY_FIELDS = ("day", "grain", "clinician_id", "department_id", "site_id", *FIGURES)
+
+
 def _build(first_day: dt.date, last_day: dt.date, now: dt.datetime) -> None:
+    from panda_project.bulk import insert_rows
+
     from .selectors import figures_rows  # the one definition of the figures
 
     days = list(_days(first_day, last_day))
     ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(days)]
-    rows = []
     for grain, columns in GRAINS.items():
-        for *ids, index, booked, attended, cancelled, missed, lost in figures_rows(
-            columns, ranges, now
-        ):
-            named = dict(zip(columns, ids, strict=True))
-            rows.append(
-                DayFigures(
-                    day=days[index],
-                    grain=grain,
-                    clinician_id=named.get("clinician"),
-                    department_id=named.get("department"),
-                    site_id=named.get("site"),
-                    booked=booked,
-                    attended=attended,
-                    cancelled=cancelled,
-                    missed=missed,
-                    lost=lost,
-                )
+        positions = [columns.index(name) if name in columns else None for name in GROUPED]
+        rows = [
+            (
+                days[row[len(columns)]],
+                grain,
+                *(None if position is None else row[position] for position in positions),
+                *row[len(columns) + 1 :],
             )
-    DayFigures.objects.bulk_create(rows, batch_size=2000)
+            for row in figures_rows(columns, ranges, now)
+        ]
+        insert_rows(DayFigures, list(DAY_FIELDS), rows)
     RolledUpDay.objects.bulk_create([RolledUpDay(day=day) for day in days])
 
 
