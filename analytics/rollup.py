@@ -261,9 +261,8 @@ def rollup_refresh(
         missing = [day for day in _days(first_day, last_day) if day not in built][
             : limit if limit is not None else None
         ]
-        for run in _runs(missing):
-            for days in (run[i : i + BUILD_CHUNK] for i in range(0, len(run), BUILD_CHUNK)):
-                _build(days[0], days[-1], now)
+        for days in _chunks(missing):
+            _build(days[0], days[-1], now)
         summed = _build_periods(first_day, last_day)
         if missing or summed:
             _bump()
@@ -391,6 +390,13 @@ def _runs(days: list[dt.date]) -> Iterable[list[dt.date]]:
 # hashing and took minutes.
 BUILD_CHUNK = 31
 DAY_FIELDS = ("day", "grain", "clinician_id", "department_id", "site_id", *FIGURES)
+
+
+def _chunks(days: list[dt.date]) -> Iterable[list[dt.date]]:
+    """The runs of consecutive days, each cut into BUILD_CHUNK days at most."""
+    for run in _runs(days):
+        for start in range(0, len(run), BUILD_CHUNK):
+            yield run[start : start + BUILD_CHUNK]
 
 
 def _build(first_day: dt.date, last_day: dt.date, now: dt.datetime) -> None:
@@ -542,7 +548,7 @@ def rollup_differences(now: dt.datetime | None = None) -> list[str]:
         _forget_changed_days()
     days = sorted(RolledUpDay.objects.values_list("day", flat=True))
     problems = []
-    for run in _runs(days):
+    for run in _chunks(days):
         ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(run)]
         for grain, columns in GRAINS.items():
             width = len(columns)
