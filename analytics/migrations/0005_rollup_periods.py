@@ -3,6 +3,16 @@
 from django.db import migrations, models
 
 
+def clear_rollup(apps, schema_editor):
+    """The days rolled up before lack the rows of the grains added here (clinician at a site,
+    department at a site), which a report would read as none: they are rolled up again, as
+    they are asked for or by ``manage.py stats_rollup``."""
+    apps.get_model("analytics", "DayFigures").objects.all().delete()
+    apps.get_model("analytics", "RolledUpDay").objects.all().delete()
+    lock = apps.get_model("analytics", "RollupLock")
+    lock.objects.filter(pk=1).update(generation=models.F("generation") + 1)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("analytics", "0004_remindertrialreport"),
@@ -66,4 +76,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(clear_rollup, migrations.RunPython.noop, elidable=False),
     ]
