@@ -11,7 +11,10 @@ For a database of its own, never one with real data::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/panda_stats_bench \\
         python manage.py stats_benchmark --seed 1000000
 
-A benchmark harness can call ``seed_appointments`` and ``time_missed_report`` directly. The
+``--all`` times every grouping by every period, unfiltered and filtered by one department and
+by one clinician (27 cases); ``--direct-repeat 0`` leaves out the direct query, which takes
+seconds a case at a large size. A benchmark harness can call ``seed_appointments`` and
+``time_missed_report`` directly. The
 appointments are inserted in batches of many rows, without the services (and so without the
 audit trail): this is load for the analytics, not a record of anything.
 """
@@ -24,14 +27,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIRequestFactory
 
-from appointments.models import Appointment, State
+from appointments.models import Appointment, Overlap, State
 from clinicians.models import Clinician, Department
 from organisations.models import Organisation, Site
+from panda_project.bulk import bulk_load, insert_rows
 from patients.fake import random_nhs_number
 from patients.models import Patient
 
@@ -91,6 +95,7 @@ COLUMNS = (
     "state",
     "attended_at",
     "cancelled_at",
+    "overlap",
     "created_at",
     "updated_at",
 )
@@ -120,31 +125,10 @@ def _appointment(rng: random.Random, refs: dict, start: dt.datetime, minutes: in
         state,
         attended_at,
         cancelled_at,
+        Overlap.IMPORTED.value,  # history as imported: not held to the booking rule
         now,
         now,
     )
-
-
-def _inserter():
-    """An INSERT of many rows at once, with each value prepared by its model field exactly as
-    bulk_create would, but without building a model instance per row (most of its cost)."""
-    fields = [Appointment._meta.get_field(name) for name in COLUMNS]
-    table = connection.ops.quote_name(Appointment._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-
-    def insert(rows: list[tuple]) -> None:
-        prepared = [
-            [
-                field.get_db_prep_save(value, connection)
-                for field, value in zip(fields, row, strict=True)
-            ]
-            for row in rows
-        ]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, prepared)
-
-    return insert
 
 
 def seed_appointments(
@@ -152,7 +136,7 @@ def seed_appointments(
     *,
     first_day: dt.date = YEAR[0],
     last_day: dt.date = YEAR[1],
-    batch_size: int = 10_000,
+    batch_size: int = 100_000,
     seed: int = 4,
     progress: Callable[[int], None] | None = None,
 ) -> int:
@@ -170,13 +154,18 @@ def seed_appointments(
     refs = {name: [getattr(row, "pk", row) for row in rows] for name, rows in found.items()}
     start = dt.datetime.combine(first_day, dt.time(7), tzinfo=dt.UTC)
     minutes = (last_day - first_day + dt.timedelta(days=1)).days * 24 * 60
-    now, added, insert = timezone.now(), 0, _inserter()
-    while added < missing:
-        size = min(batch_size, missing - added)
-        insert([_appointment(rng, refs, start, minutes, now) for _ in range(size)])
-        added += size
-        if progress:
-            progress(added)
+    now, added = timezone.now(), 0
+    # One transaction, the appointments' secondary indexes built once at the end
+    # (``panda_project.bulk``): random start times and ids inserted into live indexes cost
+    # most of a large load.
+    with bulk_load(Appointment, defer_indexes=True):
+        while added < missing:
+            size = min(batch_size, missing - added)
+            rows = [_appointment(rng, refs, start, minutes, now) for _ in range(size)]
+            insert_rows(Appointment, list(COLUMNS), rows)
+            added += size
+            if progress:
+                progress(added)
     _refresh_statistics()
     return added
 
@@ -195,10 +184,17 @@ class Timing:
     label: str
     seconds: list[float]
     groups: int
+    cpu: list[float] = ()
+    rows: int = 0
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def median_cpu(self) -> float:
+        """This process's CPU time (the database's too, for SQLite, which runs in it)."""
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
 
 def time_missed_report(
@@ -207,46 +203,96 @@ def time_missed_report(
     """Time GET /api/v1/stats/missed-appointments/ with ``query``, in process, ``repeat``
     times after one warm-up: the whole request, from the query string to the JSON body."""
     factory, view = APIRequestFactory(), MissedAppointmentsView.as_view()
-    seconds, body = [], None
+    seconds, cpu, body = [], [], None
     with override_settings(ALLOWED_HOSTS=[host]):
         for attempt in range(repeat + 1):
             request = factory.get("/api/v1/stats/missed-appointments/", query, HTTP_HOST=host)
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             response = view(request)
             response.render()
             elapsed = time.perf_counter() - began
+            used = time.process_time() - began_cpu
             if response.status_code != 200:
                 raise RuntimeError(f"{query}: status {response.status_code}: {response.content}")
             body = response.data
-            if attempt:  # the first one warms the caches
+            if attempt or not repeat:  # the first one warms the caches
                 seconds.append(elapsed)
+                cpu.append(used)
     groups = len({row["group"]["id"] for row in body["results"]})
-    return Timing(label or str(query), seconds, groups)
+    return Timing(label or str(query), seconds, groups, cpu, len(body["results"]))
 
 
-def standard_timings(repeat: int = 5) -> list[tuple[Timing, Timing]]:
-    """A year of monthly figures per department (the figure to watch), and heavier ones: each
-    from the rollup and straight from the appointments, one after the other."""
-    year = {"from": YEAR[0].isoformat(), "to": YEAR[1].isoformat()}
-    cases = [
-        ("year, monthly, per department", {"group_by": "department", "period": "month"}),
-        ("year, monthly, per clinician", {"group_by": "clinician", "period": "month"}),
-        ("year, weekly, per site", {"group_by": "site", "period": "week"}),
-        ("year, daily, per department", {"group_by": "department", "period": "day"}),
+STANDARD_CASES = [
+    ("year, monthly, per department", {"group_by": "department", "period": "month"}),
+    ("year, monthly, per clinician", {"group_by": "clinician", "period": "month"}),
+    ("year, weekly, per site", {"group_by": "site", "period": "week"}),
+    ("year, daily, per department", {"group_by": "department", "period": "day"}),
+    (
+        "year, monthly, one department",
+        {"group_by": "clinician", "period": "month", "department": "first"},
+    ),
+]
+
+
+def all_cases() -> list[tuple[str, dict]]:
+    """Every grouping (clinician, department, site) by every period (month, week, day), without
+    a filter and filtered by one department and by one clinician."""
+    filters = [("", {}), (", one department", {"department": "first"})]
+    filters.append((", one clinician", {"clinician": "first"}))
+    adverbs = {"month": "monthly", "week": "weekly", "day": "daily"}
+    return [
         (
-            "year, monthly, one department",
-            {"group_by": "clinician", "period": "month", "department": _first_department()},
-        ),
+            f"year, {adverbs[period]}, per {group_by}{label}",
+            {"group_by": group_by, "period": period} | where,
+        )
+        for period in ("month", "week", "day")
+        for group_by in ("clinician", "department", "site")
+        for label, where in filters
     ]
+
+
+def standard_timings(
+    repeat: int = 5, cases: list[tuple[str, dict]] | None = None, direct_repeat: int | None = None
+) -> list[tuple[Timing, Timing | None]]:
+    """A year of monthly figures per department (the figure to watch), and heavier ones (or
+    ``cases``): each from the rollup and straight from the appointments (``direct_repeat``
+    times, 0 for not at all), one after the other."""
+    year = {"from": YEAR[0].isoformat(), "to": YEAR[1].isoformat()}
+    firsts = {"department": _first(Department), "clinician": _first(Clinician)}
+    direct_repeat = repeat if direct_repeat is None else direct_repeat
     timings = []
-    for label, query in cases:
-        rolled = time_missed_report(year | query, repeat=repeat, label=label)
-        with bypassed():
-            direct = time_missed_report(year | query, repeat=repeat, label=label)
+    for label, query in cases or STANDARD_CASES:
+        query = year | {
+            name: firsts[name] if value == "first" else value for name, value in query.items()
+        }
+        rolled = time_missed_report(query, repeat=repeat, label=label)
+        direct = None
+        if direct_repeat:
+            with bypassed():
+                direct = time_missed_report(query, repeat=direct_repeat, label=label)
         timings.append((rolled, direct))
     return timings
 
 
-def _first_department() -> int:
-    department = Department.objects.filter(name__startswith=PREFIX).order_by("pk").first()
-    return department.pk if department else 1
+def analyse_rollup() -> None:
+    """Fresh planner statistics for the rollup's tables after building them, as autovacuum
+    would give them on PostgreSQL (and ANALYZE on SQLite)."""
+    from .models import DayFigures, PeriodFigures, RolledUpDay, RolledUpPeriod
+
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (DayFigures, PeriodFigures, RolledUpDay, RolledUpPeriod)
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute(f"ANALYZE TABLE {', '.join(tables)}")
+            cursor.fetchall()
+
+
+def _first(model) -> int:
+    found = model.objects.filter(name__startswith=PREFIX).order_by("pk").first()
+    return found.pk if found else 1

@@ -30,8 +30,9 @@ class DayFigures(models.Model):
     """The rollup: the missed-appointment figures of one closed day (in London) for one group.
 
     ``grain`` says which ids the row is for: ``c`` (a clinician), ``d`` (a department), ``s`` (a
-    site, NULL for "no site") or ``cd`` (a clinician in a department, for figures filtered by
-    one and grouped by the other). Written only by ``analytics.rollup``; ids are kept without
+    site, NULL for "no site"), or two of them, for figures filtered by one and grouped by the
+    other: ``cd`` (a clinician in a department), ``cs`` (a clinician at a site) or ``ds`` (a
+    department at a site). Written only by ``analytics.rollup``; ids are kept without
     foreign keys, so that the rollup never holds up a deletion.
     """
 
@@ -57,6 +58,58 @@ class DayFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.grain}"
+
+
+class PeriodFigures(models.Model):
+    """The rollup of whole weeks (Monday to Sunday, ``period`` "w") and calendar months ("m"),
+    each starting on ``start``: the sums of their days' ``DayFigures``, per ``grain`` and group
+    as there. A year per clinician is then 12 rows per clinician rather than 365. Written only
+    by ``analytics.rollup``, and only for a period whose every day is rolled up."""
+
+    period = models.CharField(max_length=1)
+    start = models.DateField()
+    grain = models.CharField(max_length=2)
+    clinician_id = models.BigIntegerField(null=True)
+    department_id = models.BigIntegerField(null=True)
+    site_id = models.BigIntegerField(null=True)
+    booked = models.BigIntegerField()
+    attended = models.BigIntegerField()
+    cancelled = models.BigIntegerField()
+    missed = models.BigIntegerField()
+    lost = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["period", "grain", "start"], name="rollup_period_idx"),
+            models.Index(
+                fields=["period", "grain", "clinician_id", "start"],
+                name="rollup_period_clinician_idx",
+            ),
+            models.Index(
+                fields=["period", "grain", "department_id", "start"],
+                name="rollup_period_department_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start} {self.grain}"
+
+
+class RolledUpPeriod(models.Model):
+    """A week ("w") or month ("m") whose figures are in ``PeriodFigures``."""
+
+    period = models.CharField(max_length=1)
+    start = models.DateField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["period", "start"], name="rolled_up_period_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.start}"
 
 
 class RolledUpDay(models.Model):

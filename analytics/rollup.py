@@ -3,17 +3,23 @@
 A London day is *closed* once every appointment that starts in it has ended (an appointment
 lasts 24 hours at most, ``appointments.durations.MAX_DURATION``): from then on the clock can no
 longer turn an active appointment into a missed one, so only a write can change the day's
-figures. ``DayFigures`` holds, for closed days, the figures per clinician, department, site and
-clinician-in-department; ``RolledUpDay`` lists the days it holds. The report reads the rollup
-for those days and asks the appointments directly for every other day (today, the future, and
-any day not yet rolled up), so its figures are always exactly the direct query's.
+figures. ``DayFigures`` holds, for closed days, the figures per clinician, department, site,
+clinician-in-department, clinician-at-site and department-at-site; ``RolledUpDay`` lists the
+days it holds. ``PeriodFigures`` holds the same figures for whole weeks and months whose every
+day is rolled up, summed from those days (``RolledUpPeriod`` lists them), so that a year per
+clinician reads 12 rows per clinician, not 365. The report reads a week's or month's row where
+there is one, the rolled-up days for the rest, and asks the appointments directly for every
+other day (today, the future, and any day not yet rolled up), so its figures are always exactly
+the direct query's.
 
 What keeps it exact does not depend on any service remembering to call it: triggers on the
 appointments table (created by this app's migration and checked after every ``migrate``) mark
 the UTC date of every appointment inserted, changed or deleted, by any path (the services, the
 import, the admin, raw SQL, the cascade from a deleted patient). Before answering, the rollup
 drops the days those marks touch and builds again, lazily and at most ``BUILD_LIMIT`` days per
-request, the closed days it is asked for. ``manage.py stats_rollup`` builds or checks it all.
+request, the closed days it is asked for; a changed day drops the week and month that hold it
+too, and they are summed again from their days once all of them are back. ``manage.py
+stats_rollup`` builds or checks it all.
 """
 
 import contextlib
@@ -28,7 +34,14 @@ from django.utils import timezone
 from appointments.durations import MAX_DURATION
 from appointments.models import Appointment
 
-from .models import ChangedDay, DayFigures, RolledUpDay, RollupLock
+from .models import (
+    ChangedDay,
+    DayFigures,
+    PeriodFigures,
+    RolledUpDay,
+    RolledUpPeriod,
+    RollupLock,
+)
 
 LONDON = ZoneInfo("Europe/London")
 ONE_DAY = dt.timedelta(days=1)
@@ -40,7 +53,13 @@ GRAINS = {
     "d": ("department",),
     "s": ("site",),
     "cd": ("clinician", "department"),
+    "cs": ("clinician", "site"),
+    "ds": ("department", "site"),
 }
+# The longer periods rolled up whole, by their code in PeriodFigures.
+LEVELS = {"w": "week", "m": "month"}
+FIGURES = ("booked", "attended", "cancelled", "missed", "lost")
+GROUPED = ("clinician", "department", "site")
 APPOINTMENTS = "appointments_appointment"
 MARKS = "analytics_changedday"
 
@@ -62,7 +81,7 @@ def bypassed():
 
 def grain_for(group_by: str, filters: Sequence[str]) -> str | None:
     """The rollup rows that answer ``group_by`` with ``filters`` (clinician, department), or
-    None when only the appointments can (a site with a filter)."""
+    None when only the appointments can (a site with both filters)."""
     if _bypassed:
         return None
     wanted = {group_by, *filters}
@@ -208,8 +227,12 @@ def drop_triggers() -> None:
 
 
 def rollup_clear() -> None:
-    DayFigures.objects.all().delete()
-    RolledUpDay.objects.all().delete()
+    # Those of the tables that exist: the migration that installs the triggers runs before
+    # the one that adds the weeks and months.
+    tables = set(connection.introspection.table_names())
+    for model in (DayFigures, RolledUpDay, PeriodFigures, RolledUpPeriod):
+        if model._meta.db_table in tables:
+            model.objects.all().delete()
     _bump()
 
 
@@ -222,7 +245,8 @@ def rollup_refresh(
     first_day: dt.date, last_day: dt.date, now: dt.datetime, limit: int | None = BUILD_LIMIT
 ) -> None:
     """Bring the rollup of ``first_day`` to ``last_day`` up to date: drop the days that
-    changed, and build the closed days that are missing (at most ``limit``)."""
+    changed (and their weeks and months), build the closed days that are missing (at most
+    ``limit``), then sum each week and month within the range whose days are all there."""
     last_day = min(last_day, last_closed_day(now))
     if _nothing_to_do(first_day, last_day):
         return
@@ -237,9 +261,10 @@ def rollup_refresh(
         missing = [day for day in _days(first_day, last_day) if day not in built][
             : limit if limit is not None else None
         ]
-        for days in _runs(missing):
+        for days in _chunks(missing):
             _build(days[0], days[-1], now)
-        if missing:
+        summed = _build_periods(first_day, last_day)
+        if missing or summed:
             _bump()
 
 
@@ -254,7 +279,68 @@ def _nothing_to_do(first_day: dt.date, last_day: dt.date) -> bool:
     if last_day < first_day:
         return True
     expected = (last_day - first_day).days + 1
-    return RolledUpDay.objects.filter(day__range=(first_day, last_day)).count() == expected
+    if RolledUpDay.objects.filter(day__range=(first_day, last_day)).count() != expected:
+        return False
+    whole = {(level, start) for level, start, _end in _periods(first_day, last_day, whole=True)}
+    return whole <= set(
+        RolledUpPeriod.objects.filter(start__range=(first_day, last_day)).values_list(
+            "period", "start"
+        )
+    )
+
+
+def _periods(
+    first_day: dt.date, last_day: dt.date, whole: bool
+) -> list[tuple[str, dt.date, dt.date]]:
+    """(level, first day, last day) of each week and month that lies within the range
+    (``whole``) or has a day in it."""
+    from .selectors import calendar_periods
+
+    return [
+        (level, period.start, period.end)
+        for level, name in LEVELS.items()
+        for period in calendar_periods(name, first_day, last_day)
+        if not whole or (first_day <= period.start and period.end <= last_day)
+    ]
+
+
+def _build_periods(first_day: dt.date, last_day: dt.date) -> int:
+    """Sum from their days each week and month with a day in the range whose days are all
+    rolled up and which is not rolled up yet; how many were. A period's figures are its days'
+    figures added up, so they cannot count otherwise than the days (and the direct query) do.
+    As days are only built here, every week and month whose days are all rolled up is too."""
+    periods = _periods(first_day, last_day, whole=False)
+    if not periods:
+        return 0
+    span = (min(start for _l, start, _e in periods), max(end for _l, _s, end in periods))
+    done = set(RolledUpPeriod.objects.filter(start__range=span).values_list("period", "start"))
+    days = rolled_up_days(*span)
+    todo = [
+        (level, start, end)
+        for level, start, end in periods
+        if (level, start) not in done and all(day in days for day in _days(start, end))
+    ]
+    if not todo:
+        return 0
+    quote = connection.ops.quote_name
+    target = quote(PeriodFigures._meta.db_table)
+    source = quote(DayFigures._meta.db_table)
+    keys = ", ".join(quote(name) for name in ("grain", "clinician_id", "department_id", "site_id"))
+    figures = ", ".join(quote(name) for name in FIGURES)
+    sums = ", ".join(f"SUM({quote(name)})" for name in FIGURES)
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for level, start, end in todo:
+            cursor.execute(
+                f"INSERT INTO {target} ({quote('period')}, {quote('start')}, {keys}, {figures}) "
+                f"SELECT %s, %s, {keys}, {sums} FROM {source} "
+                f"WHERE {quote('day')} >= %s AND {quote('day')} <= %s GROUP BY {keys}",
+                [level, adapt(start), adapt(start), adapt(end)],
+            )
+    RolledUpPeriod.objects.bulk_create(
+        [RolledUpPeriod(period=level, start=start) for level, start, _end in todo]
+    )
+    return len(todo)
 
 
 def _forget_changed_days() -> None:
@@ -268,6 +354,13 @@ def _forget_changed_days() -> None:
     for chunk in (days[i : i + 500] for i in range(0, len(days), 500)):
         DayFigures.objects.filter(day__in=chunk).delete()
         RolledUpDay.objects.filter(day__in=chunk).delete()
+    from .selectors import period_start
+
+    for level, name in LEVELS.items():
+        starts = sorted({period_start(name, day) for day in days})
+        for chunk in (starts[i : i + 500] for i in range(0, len(starts), 500)):
+            PeriodFigures.objects.filter(period=level, start__in=chunk).delete()
+            RolledUpPeriod.objects.filter(period=level, start__in=chunk).delete()
     for day, version in marks:
         ChangedDay.objects.filter(day=day, version=version).delete()
     _bump()
@@ -292,32 +385,39 @@ def _runs(days: list[dt.date]) -> Iterable[list[dt.date]]:
         yield run
 
 
+# Days built by one set of queries: each query groups days × groups (up to 4,200 groups a day
+# for clinicians at sites), which for two years at once overflowed PostgreSQL's memory for
+# hashing and took minutes.
+BUILD_CHUNK = 31
+DAY_FIELDS = ("day", "grain", "clinician_id", "department_id", "site_id", *FIGURES)
+
+
+def _chunks(days: list[dt.date]) -> Iterable[list[dt.date]]:
+    """The runs of consecutive days, each cut into BUILD_CHUNK days at most."""
+    for run in _runs(days):
+        for start in range(0, len(run), BUILD_CHUNK):
+            yield run[start : start + BUILD_CHUNK]
+
+
 def _build(first_day: dt.date, last_day: dt.date, now: dt.datetime) -> None:
+    from panda_project.bulk import insert_rows
+
     from .selectors import figures_rows  # the one definition of the figures
 
     days = list(_days(first_day, last_day))
     ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(days)]
-    rows = []
     for grain, columns in GRAINS.items():
-        for *ids, index, booked, attended, cancelled, missed, lost in figures_rows(
-            columns, ranges, now
-        ):
-            named = dict(zip(columns, ids, strict=True))
-            rows.append(
-                DayFigures(
-                    day=days[index],
-                    grain=grain,
-                    clinician_id=named.get("clinician"),
-                    department_id=named.get("department"),
-                    site_id=named.get("site"),
-                    booked=booked,
-                    attended=attended,
-                    cancelled=cancelled,
-                    missed=missed,
-                    lost=lost,
-                )
+        positions = [columns.index(name) if name in columns else None for name in GROUPED]
+        rows = [
+            (
+                days[row[len(columns)]],
+                grain,
+                *(None if position is None else row[position] for position in positions),
+                *row[len(columns) + 1 :],
             )
-    DayFigures.objects.bulk_create(rows, batch_size=2000)
+            for row in figures_rows(columns, ranges, now)
+        ]
+        insert_rows(DayFigures, list(DAY_FIELDS), rows)
     RolledUpDay.objects.bulk_create([RolledUpDay(day=day) for day in days])
 
 
@@ -331,7 +431,11 @@ def rollup_build_all(now: dt.datetime | None = None, rebuild: bool = False) -> i
     first = Appointment.objects.order_by("starts_at").values_list("starts_at", flat=True).first()
     if first is None:
         return 0
-    first_day = timezone.localdate(first, LONDON)
+    from .selectors import period_start
+
+    first = timezone.localdate(first, LONDON)
+    # From the first week or month that holds it, so that both are rolled up whole.
+    first_day = min(period_start(name, first) for name in LEVELS.values())
     before = RolledUpDay.objects.count()
     rollup_refresh(first_day, last_closed_day(now), now, limit=None)
     return RolledUpDay.objects.count() - before
@@ -352,36 +456,82 @@ def rolled_up_days(first_day: dt.date, last_day: dt.date) -> set[dt.date]:
     )
 
 
-def rollup_rows(grain: str, group_by: str, periods, filters: dict) -> list[tuple]:
+def rollup_rows(
+    grain: str, group_by: str, level: str | None, periods, filters: dict
+) -> list[tuple]:
     """(group id, period index, booked, attended, cancelled, missed, lost) from the rollup, for
-    ``periods`` (a list of (first day, last day))."""
-    quote = connection.ops.quote_name
-    table = quote(DayFigures._meta.db_table)
-    group = f"{table}.{quote(group_by + '_id')}"
-    adapt = connection.ops.adapt_datefield_value
-    values = ", ".join(["(%s, %s, %s)"] * len(periods))
-    params: list = []
-    for index, (first, last) in enumerate(periods):
-        params += [index, adapt(first), adapt(last)]
-    where = [f"{table}.grain = %s"]
-    params.append(grain)
-    for name, value in filters.items():
-        where.append(f"{table}.{quote(name + '_id')} = %s")
-        params.append(value)
-    sql = f"""
-        WITH periods (period_index, first_day, last_day) AS (VALUES {values})
-        SELECT {group}, periods.period_index, SUM(booked), SUM(attended), SUM(cancelled),
-               SUM(missed), SUM(lost)
-        FROM periods
-        INNER JOIN {table} ON {table}.day >= periods.first_day AND {table}.day <= periods.last_day
-        WHERE {" AND ".join(where)}
-        GROUP BY {group}, periods.period_index
-    """
-    from .selectors import without_jit
+    ``periods`` (a list of (first day, last day)): from ``PeriodFigures`` for each that is a
+    week or month (``level`` "w" or "m") rolled up whole, from ``DayFigures`` for the others.
+    Each (group, period) may come in several rows: the caller adds them up."""
+    whole: set[dt.date] = set()
+    if level is not None:
+        whole = set(
+            RolledUpPeriod.objects.filter(
+                period=level, start__in=[first for first, _last in periods]
+            ).values_list("start", flat=True)
+        )
+    rows = []
+    starts = {first: i for i, (first, _last) in enumerate(periods) if first in whole}
+    if starts:
+        rows += _rollup_read(
+            PeriodFigures,
+            "start",
+            grain,
+            group_by,
+            min(starts),
+            max(starts),
+            starts,
+            filters,
+            level,
+        )
+    days = {
+        day: i
+        for i, (first, last) in enumerate(periods)
+        if first not in whole
+        for day in _days(first, last)
+    }
+    for run in _runs(sorted(days)):
+        rows += _rollup_read(DayFigures, "day", grain, group_by, run[0], run[-1], days, filters)
+    return rows
 
-    with without_jit(), connection.cursor() as cursor:
+
+def _rollup_read(
+    model, column: str, grain, group_by, first, last, index_of: dict, filters, level=None
+) -> list[tuple]:
+    """The rows of ``model`` for ``grain`` whose ``column`` (a day, or a period's start) is
+    from ``first`` to ``last`` and in ``index_of``, with the period index it gives. Each
+    group has one row per day or period (the filters fix the grain's other ids), so nothing is
+    summed or sorted here: the rows are read in an index range, without a join."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    where = [f"{quote('grain')} = %s"]
+    params: list = [grain]
+    if level is not None:
+        where.append(f"{quote('period')} = %s")
+        params.append(level)
+    for name, value in filters.items():
+        where.append(f"{quote(name + '_id')} = %s")
+        params.append(value)
+    where.append(f"{quote(column)} >= %s AND {quote(column)} <= %s")
+    adapt = connection.ops.adapt_datefield_value
+    params += [adapt(first), adapt(last)]
+    figures = ", ".join(quote(name) for name in FIGURES)
+    # On SQLite, the day as its text (an expression has no declared type, so Django's
+    # converter does not parse each one into a date): a year of days per clinician is 73,000.
+    day = f"+{quote(column)}" if connection.vendor == "sqlite" else quote(column)
+    sql = (
+        f"SELECT {quote(group_by + '_id')}, {day}, {figures} FROM {table} "
+        f"WHERE {' AND '.join(where)}"
+    )
+    index_of = index_of | {adapt(day): index for day, index in index_of.items()}
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchall())
+        found = cursor.fetchall()
+    return [
+        (group, index, *values)
+        for group, day, *values in found
+        if (index := index_of.get(day)) is not None
+    ]
 
 
 # --- Checking -------------------------------------------------------------------------------
@@ -398,7 +548,7 @@ def rollup_differences(now: dt.datetime | None = None) -> list[str]:
         _forget_changed_days()
     days = sorted(RolledUpDay.objects.values_list("day", flat=True))
     problems = []
-    for run in _runs(days):
+    for run in _chunks(days):
         ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(run)]
         for grain, columns in GRAINS.items():
             width = len(columns)
@@ -425,4 +575,37 @@ def rollup_differences(now: dt.datetime | None = None) -> list[str]:
                     problems.append(
                         f"{grain} {key}: rollup {stored.get(key)}, appointments {direct.get(key)}"
                     )
+    return problems + _period_differences(now)
+
+
+def _period_differences(now: dt.datetime) -> list[str]:
+    """Each rolled-up week's or month's figures that differ from the appointments'."""
+    from .selectors import figures_rows, next_period_start
+
+    problems = []
+    for level, name in LEVELS.items():
+        starts = sorted(RolledUpPeriod.objects.filter(period=level).values_list("start", flat=True))
+        for chunk in (starts[i : i + 200] for i in range(0, len(starts), 200)):
+            ranges = [
+                (i, local_midnight(start), local_midnight(next_period_start(name, start)))
+                for i, start in enumerate(chunk)
+            ]
+            for grain, columns in GRAINS.items():
+                width = len(columns)
+                direct = {
+                    (chunk[row[width]], *row[:width]): tuple(row[width + 1 :])
+                    for row in figures_rows(columns, ranges, now)
+                }
+                stored = {
+                    (row[0], *row[1 : 1 + width]): tuple(row[1 + width :])
+                    for row in PeriodFigures.objects.filter(
+                        period=level, grain=grain, start__in=chunk
+                    ).values_list("start", *(c + "_id" for c in columns), *FIGURES)
+                }
+                for key in sorted(set(direct) | set(stored), key=str):
+                    if direct.get(key) != stored.get(key):
+                        problems.append(
+                            f"{level}{grain} {key}: rollup {stored.get(key)}, "
+                            f"appointments {direct.get(key)}"
+                        )
     return problems

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -50,9 +51,10 @@ class Period:
     end: dt.date
 
 
-@dataclass(frozen=True)
-class MissedFigures:
-    """The figures of one group (a clinician, department or site) in one period."""
+class MissedFigures(NamedTuple):
+    """The figures of one group (a clinician, department or site) in one period. A named
+    tuple: a year of days per clinician is 73,000 of them, and a tuple is made five times
+    faster than a frozen dataclass."""
 
     group_id: int | None
     group_name: str | None
@@ -295,7 +297,7 @@ def missed_appointments(
         for name, value in (("clinician", clinician_id), ("department", department_id))
         if value is not None
     }
-    totals = _figures_by_group(group_by, periods, filters, now)
+    totals = _figures_by_group(group_by, period, periods, filters, now)
     if group_by == "reminded":
         names = REMINDED_NAMES
     else:
@@ -304,30 +306,40 @@ def missed_appointments(
             .related_model.objects.filter(pk__in={group for group, _ in totals})
             .values_list("pk", "name")
         )
-    figures = sorted(
-        (
-            _figures(group, names.get(group), periods[index], values)
-            for (group, index), values in totals.items()
-        ),
-        key=_display_order,
-    )
+    # By name, then id ("no site" last), then period: the groups are ordered once, here in
+    # Python rather than in SQL, because the databases order text (and NULL) differently and
+    # the figures must be identical on all.
+    groups = sorted({group for group, _ in totals}, key=lambda group: _group_order(group, names))
+    figures = []
+    for group in groups:
+        name = names.get(group)
+        for index, shown in enumerate(periods):
+            values = totals.get((group, index))
+            if values is not None:
+                booked, attended, cancelled, missed, lost = values
+                figures.append(
+                    MissedFigures(
+                        group, name, shown, booked, attended, cancelled, missed, lost // 60_000_000
+                    )
+                )
     return MissedReport(group_by, period, periods, figures)
 
 
-def _figures_by_group(group_by: str, periods: list[Period], filters: dict, now) -> dict:
-    """{(group id, period index): [booked, attended, cancelled, missed, lost]}."""
+def _figures_by_group(
+    group_by: str, period: str, periods: list[Period], filters: dict, now
+) -> dict:
+    """{(group id, period index): [booked, attended, cancelled, missed, lost]}, for the
+    calendar ``periods`` of kind ``period`` (day, week, month)."""
     grain = rollup.grain_for(group_by, list(filters))
     where = Q(**{f"{name}_id": value for name, value in filters.items()})
     if grain is not None:
         rollup.rollup_refresh(periods[0].start, periods[-1].end, now)
+        level = next((code for code, name in rollup.LEVELS.items() if name == period), None)
+        spans = [(p.start, p.end) for p in periods]
         for _attempt in range(3):
             seen = rollup.generation()
             rolled = rollup.rolled_up_days(periods[0].start, periods[-1].end)
-            rows = (
-                rollup.rollup_rows(grain, group_by, [(p.start, p.end) for p in periods], filters)
-                if rolled
-                else []
-            )
+            rows = rollup.rollup_rows(grain, group_by, level, spans, filters) if rolled else []
             rows += figures_rows((group_by,), _ranges(periods, rolled), now, where)
             if rollup.generation() == seen:
                 return _summed(rows)
@@ -351,39 +363,24 @@ def _ranges(periods: list[Period], rolled: set[dt.date]) -> list[tuple]:
 
 
 def _summed(rows) -> dict:
+    """{(group id, period index): [booked, attended, cancelled, missed, lost]} from rows of
+    (group id, period index, the five figures as integers), adding up those of one key."""
     totals: dict = {}
     for group, index, *values in rows:
-        current = totals.setdefault((group, index), [0, 0, 0, 0, 0])
-        for position, value in enumerate(values):
-            current[position] += int(value or 0)
+        key = (group, index)
+        current = totals.get(key)
+        if current is None:
+            totals[key] = values
+        else:
+            for position, value in enumerate(values):
+                current[position] += value
     return totals
 
 
-def _display_order(figures: MissedFigures) -> tuple:
-    """By name, then id, then period; "no site" last. Sorted here rather than in SQL, because
-    the databases order text (and NULL) differently and the figures must be identical on all."""
-    name = figures.group_name
-    return (
-        name is None,
-        (name or "").casefold(),
-        name or "",
-        figures.group_id or 0,
-        figures.period.start,
-    )
-
-
-def _figures(group_id, group_name, period: Period, values) -> MissedFigures:
-    booked, attended, cancelled, missed, lost = values
-    return MissedFigures(
-        group_id=group_id,
-        group_name=group_name,
-        period=period,
-        booked=booked,
-        attended=attended,
-        cancelled=cancelled,
-        missed=missed,
-        minutes_lost=lost // 60_000_000,
-    )
+def _group_order(group, names: dict) -> tuple:
+    """By name, then id; "no site" last."""
+    name = names.get(group)
+    return (name is None, (name or "").casefold(), name or "", group or 0)
 
 
 def _microseconds(total) -> int:

@@ -120,25 +120,33 @@ class MissedReportSerializer(serializers.Serializer):
         shown_periods: dict = {}
 
         def shown(period) -> dict:
-            text = shown_periods.get(period)
+            text = shown_periods.get(period.start)
             if text is None:
                 text = {"start": period.start.isoformat(), "end": period.end.isoformat()}
-                shown_periods[period] = text
+                shown_periods[period.start] = text
+            return text
+
+        shown_groups: dict = {}
+
+        def group(row) -> dict:
+            text = shown_groups.get(row.group_id)
+            if text is None:
+                group_id = None if group_link is None else row.group_id
+                text = {
+                    "id": group_id,
+                    "name": row.group_name,
+                    "url": None if group_id is None else group_link(group_id),
+                }
+                shown_groups[row.group_id] = text
             return text
 
         periods = [shown(period) for period in report["periods"]]
         results = []
         for row in report["results"]:
-            group_id, missed_rate = row.group_id, row.missed_rate
-            if group_link is None:
-                group_id = None
+            missed_rate = row.missed_rate
             results.append(
                 {
-                    "group": {
-                        "id": group_id,
-                        "name": row.group_name,
-                        "url": None if group_id is None else group_link(group_id),
-                    },
+                    "group": group(row),
                     "period": shown(row.period),
                     "booked": int(row.booked),
                     "attended": int(row.attended),

@@ -96,10 +96,11 @@ def crafted(db):
 # What may surround the queries: on PostgreSQL, JIT is turned off for their transaction.
 NOT_QUERIES = ("SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL jit = off")
 WRITES = ("INSERT", "UPDATE", "DELETE")
-# Once the rollup is up to date: whether it changed, whether its days are all built, its
-# generation, its days, its rows, the appointments of the other days, its generation again and
-# the groups' names.
-ROLLUP_READS = 8
+# Once the rollup is up to date: whether it changed, whether its days are all built, whether its
+# weeks and months are, its generation, its days, which of the periods asked for it holds whole,
+# their rows, the other periods' day rows, the appointments of the other days, its generation
+# again and the groups' names.
+ROLLUP_READS = 11
 
 
 def roll_up_2025() -> None:

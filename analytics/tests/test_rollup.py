@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 
 from analytics import rollup
-from analytics.models import ChangedDay, DayFigures, RolledUpDay
+from analytics.models import ChangedDay, DayFigures, PeriodFigures, RolledUpDay, RolledUpPeriod
 from analytics.selectors import _ranges, _summed, figures_rows, missed_appointments, resolve_periods
 from appointments.importer import import_appointments
 from appointments.models import Appointment, State
@@ -19,6 +19,7 @@ from appointments.services import (
     appointment_cancel,
     appointment_create,
     appointment_delete,
+    appointment_undo_attend,
     appointment_update,
 )
 from patients.services import patient_delete
@@ -32,9 +33,12 @@ GROUPINGS = [
     ("department", "month", {}),
     ("clinician", "day", {}),
     ("site", "week", {}),
+    ("clinician", "week", {}),
+    ("clinician", "month", {}),
     ("clinician", "month", {"department": "oncology"}),
     ("department", "day", {"clinician": "adams"}),
     ("site", "month", {"clinician": "adams"}),
+    ("department", "week", {"clinician": "adams"}),
 ]
 
 
@@ -77,7 +81,17 @@ def assert_rollup_exact(crafted, now=NOW) -> None:
         }
         assert _through_rollup(group_by, period, filters, now) == direct, (group_by, period)
     assert RolledUpDay.objects.exists()
+    assert RolledUpPeriod.objects.filter(period="m").exists()
+    assert RolledUpPeriod.objects.filter(period="w").exists()
     assert rollup.rollup_differences(now) == []
+
+
+def _months() -> set[dt.date]:
+    return set(RolledUpPeriod.objects.filter(period="m").values_list("start", flat=True))
+
+
+def _weeks() -> set[dt.date]:
+    return set(RolledUpPeriod.objects.filter(period="w").values_list("start", flat=True))
 
 
 @pytest.fixture
@@ -102,6 +116,39 @@ def test_the_rollup_holds_closed_days_only(rolled_up):
     assert max(days) == dt.date(2025, 11, 13)
     assert min(days) == dt.date(2025, 1, 1)
     assert_rollup_exact(rolled_up)
+
+
+def test_weeks_and_months_are_rolled_up_once_their_days_all_are(rolled_up):
+    # The last closed day is 13 November: October is the last whole month, and the week of
+    # 3 to 9 November the last whole week.
+    assert _months() == {dt.date(2025, month, 1) for month in range(1, 11)}
+    assert max(_weeks()) == dt.date(2025, 11, 3)
+    assert dt.date(2024, 12, 30) not in _weeks()  # its first two days are not asked for
+    assert set(PeriodFigures.objects.values_list("grain", flat=True)) == set(rollup.GRAINS)
+    assert_rollup_exact(rolled_up)
+
+
+def test_a_change_drops_its_week_and_month_until_they_are_summed_again(rolled_up):
+    april, week = dt.date(2025, 4, 1), dt.date(2025, 4, 7)
+    before = _booked()
+    appointment_delete(appointment=Appointment.objects.get(starts_at=utc(2025, 4, 10, 9, 0)))
+
+    with transaction.atomic():
+        rollup._forget_changed_days()
+    assert april not in _months() and week not in _weeks()
+    assert dt.date(2025, 5, 1) in _months()
+    assert _booked() == before - 1  # rolls the days up again, then April and its week
+    assert april in _months() and week in _weeks()
+    assert_rollup_exact(rolled_up)
+
+
+def test_a_month_row_is_what_the_report_reads(rolled_up):
+    """A whole month comes from its one row per group, not from its days."""
+    march = PeriodFigures.objects.filter(period="m", grain="d", start=dt.date(2025, 3, 1))
+    before = _booked()
+    march.update(booked=F("booked") + 100)
+
+    assert _booked() == before + 100 * march.count()
 
 
 def test_deleting_an_appointment_of_a_closed_day(rolled_up):
@@ -169,6 +216,24 @@ def test_booking_rescheduling_attending_and_cancelling_then_time_passing(rolled_
     appointment_update(appointment=moved, starts_at=monday + dt.timedelta(days=1), now=NOW)
     appointment_attend(appointment=attended, now=monday + dt.timedelta(hours=2, minutes=10))
     appointment_cancel(appointment=cancelled, now=NOW)
+    # An arrival marked and undone while the appointment runs (it is missed in the end).
+    running = monday + dt.timedelta(hours=4)
+    undone = appointment_create(
+        patient=patient,
+        starts_at=running,
+        duration=dt.timedelta(minutes=30),
+        clinician=rolled_up["baker"],
+        department=rolled_up["oncology"],
+        postcode="SW1A 1AA",
+        now=NOW,
+    )
+    appointment_attend(appointment=undone, now=running + dt.timedelta(minutes=5))
+    appointment_undo_attend(
+        appointment=undone,
+        user=None,
+        reason="wrong patient",
+        now=running + dt.timedelta(minutes=10),
+    )
     assert_rollup_exact(rolled_up)
 
     # Both days are closed now. Oncology's November: 1 November attended, the 14th cancelled,
@@ -180,7 +245,16 @@ def test_booking_rescheduling_attending_and_cancelling_then_time_passing(rolled_
     )
     assert _through_rollup("department", "month", {}, later)[(rolled_up["oncology"].pk, 10)][
         :4
-    ] == [8, 2, 2, 4]
+    ] == [9, 2, 2, 5]
+    assert dt.date(2025, 11, 1) not in _months()
+
+    # November is closed by 3 December: it is rolled up whole, and still agrees.
+    december = utc(2025, 12, 5, 12, 0)
+    assert_rollup_exact(rolled_up, now=december)
+    assert dt.date(2025, 11, 1) in _months()
+    assert _through_rollup("department", "month", {}, december)[(rolled_up["oncology"].pk, 10)][
+        :4
+    ] == [9, 2, 2, 5]
 
 
 def test_a_change_while_a_day_is_rolled_up_again_is_not_lost(rolled_up):
@@ -200,6 +274,12 @@ def test_the_command_checks_and_rebuilds(rolled_up, capsys):
         call_command("stats_rollup", "--check")
     call_command("stats_rollup", "--rebuild")
     call_command("stats_rollup", "--check")
+    PeriodFigures.objects.filter(period="m", grain="cd").update(lost=F("lost") + 1)
+    with pytest.raises(CommandError, match="differs"):
+        call_command("stats_rollup", "--check")
+    call_command("stats_rollup", "--rebuild")
+    call_command("stats_rollup", "--check")
+    assert RolledUpPeriod.objects.filter(period="m").exists()
 
     assert "agrees" in capsys.readouterr().out
 
