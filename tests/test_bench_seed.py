@@ -42,3 +42,24 @@ def test_the_seed_leaves_the_name_search_and_the_rollups_triggers_in_step():
     assert list(Patient.objects.filter(name_search_contains("zzqxy", connection.vendor))) == [
         patient
     ]
+
+
+def test_the_seed_leaves_the_appointments_foreign_keys_in_place():
+    """On PostgreSQL the seed sets the appointments' foreign keys aside for its load."""
+    from django.db import connection
+
+    def foreign_keys():
+        with connection.cursor() as cursor:
+            return {
+                (constraint.get("columns")[0], constraint.get("foreign_key"))
+                for constraint in connection.introspection.get_constraints(
+                    cursor, Appointment._meta.db_table
+                ).values()
+                if constraint.get("foreign_key")
+            }
+
+    before = foreign_keys()
+    seed(3, 6, now=dt.datetime(2026, 6, 4, 12, 0, tzinfo=dt.UTC))
+
+    assert foreign_keys() == before
+    assert {column for column, _ in before} >= {"patient_id", "clinician_id", "department_id"}
