@@ -258,7 +258,10 @@ def insert_rows(model, fields, rows, label: str = "", total: int = 0) -> None:
                 )
                 for row in batch
             ]
-        with transaction.atomic(), connection.cursor() as cursor:
+        # Inside the caller's transaction, no savepoint per batch: SQLite would journal the
+        # original of every page each batch changes, to be able to roll the batch back alone.
+        own = contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic()
+        with own, connection.cursor() as cursor:
             cursor.executemany(sql, batch)
         done += len(batch)
         if label:
