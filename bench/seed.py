@@ -1,15 +1,18 @@
 """Fill a database quickly with realistic-looking patients and appointments, for the benchmarks.
 
 Rows are built as plain tuples, never model instances, and go in as a DBA would load a table:
-with ``COPY`` on PostgreSQL and ``executemany`` in large transactions elsewhere, the tables'
-secondary indexes dropped for the load and then rebuilt from their own definitions (the primary
-keys, unique and check constraints and foreign keys stay, and are enforced during the load). The
-data is deterministic for a given size, so two runs measure the same database: a million
-patients and two million appointments took about two minutes here (SQLite 124 s, PostgreSQL 81 s).
+with ``COPY`` on PostgreSQL and ``executemany`` elsewhere, in one transaction, the tables'
+secondary indexes dropped for the load and then rebuilt from their own definitions
+(``panda_project.bulk.bulk_load``; the primary keys, unique and check constraints and foreign
+keys stay, and are enforced during the load), SQLite's name-search table rebuilt once at the end
+and the rollup's triggers set aside (the rollup is then empty: ``manage.py stats_rollup`` builds
+it). The data is deterministic for a given size, so two runs measure the same database; see
+docs/performance.md for the times at a million patients and ten million appointments.
 """
 
 import contextlib
 import datetime as dt
+import functools
 import itertools
 import random
 import sys
@@ -18,11 +21,13 @@ import uuid
 from django.db import connection, transaction
 from django.utils import timezone
 
+from analytics import rollup
 from appointments.models import Appointment, Overlap, State
 from clinicians.models import Clinician, Department
-from panda_project.bulk import converter, secondary_indexes
+from panda_project.bulk import bulk_load, converter
 from patients.models import Language, Patient, ReminderChannel
 from patients.names import name_search_key
+from patients.search import name_search_deferred
 
 from .fakedata import (
     CLINICIANS,
@@ -96,7 +101,18 @@ def seed(patients: int, appointments: int, now: dt.datetime | None = None) -> di
         clinicians = Clinician.objects.bulk_create(
             Clinician(name=f"Dr {FIRST_NAMES[i]} {LAST_NAMES[-i]}") for i in range(CLINICIANS)
         )
-    with _bulk_load(), _indexes_deferred(Patient, Appointment):
+    # One transaction: the rows' pages are written once, at the commit (committing batch by
+    # batch wrote again the random-keyed pages of the appointments' primary key at every commit:
+    # 27 GB for the first 1.2 GB of ten million appointments). The name-search table and the
+    # rollup's marks are made once at the end rather than by a trigger per row.
+    with (
+        _bulk_load(),
+        bulk_load(Patient, Appointment, defer_indexes=True),
+        _foreign_keys_set_aside(Appointment),
+        name_search_deferred(),
+        _rollup_triggers_dropped(),
+    ):
+        _raise_limits()  # bulk_load's own are smaller; these stay for its index builds
         insert_rows(Patient, PATIENT_FIELDS, _patients(patients, now), "patients", patients)
         context = {
             "patient_ids": list(Patient.objects.order_by("id").values_list("id", flat=True)),
@@ -138,8 +154,7 @@ def _appointment(rng: random.Random, context: dict, now: dt.datetime, future: bo
     """One appointment's values, in APPOINTMENT_FIELDS' order: two years back, half a year
     ahead; 70 % of past ones attended, 10 % cancelled, the rest missed."""
     days = rng.uniform(1, 180) if future else rng.uniform(-730, 180)
-    starts_at = now + dt.timedelta(days=days)
-    starts_at = starts_at.replace(minute=starts_at.minute // 15 * 15, second=0, microsecond=0)
+    starts_at = _quarter_hour(int((now.timestamp() + days * 86400) // 900))
     duration = rng.choice(DURATIONS)
     ends_at = starts_at + duration
     appointment_id = uuid.UUID(int=rng.getrandbits(128), version=4)
@@ -172,6 +187,20 @@ def _appointment(rng: random.Random, context: dict, now: dt.datetime, future: bo
     )
 
 
+@functools.cache
+def _quarter_hour(quarters: int) -> dt.datetime:
+    """The start of a quarter of an hour, counted from the epoch (the same few thousand, made
+    once each)."""
+    return dt.datetime.fromtimestamp(quarters * 900, dt.UTC)
+
+
+def _memoised(convert):
+    """``convert`` remembering its results (for the dates and durations, which repeat)."""
+    if convert is None:
+        return None
+    return functools.cache(convert)
+
+
 def future_appointments(count: int, seed: int) -> list[str]:
     """Add ``count`` active appointments in the future (for cancelling); return their ids.
 
@@ -191,7 +220,7 @@ def future_appointments(count: int, seed: int) -> list[str]:
 def insert_rows(model, fields, rows, label: str = "", total: int = 0) -> None:
     """Insert tuples of Python values (in ``fields``' order) into ``model``'s table, as the ORM
     would store them, without building model instances: COPY on PostgreSQL, executemany in
-    transactions of BATCH rows elsewhere."""
+    batches of BATCH rows elsewhere, each its own transaction unless the caller holds one."""
     fields = [model._meta.get_field(name) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
@@ -211,7 +240,12 @@ def insert_rows(model, fields, rows, label: str = "", total: int = 0) -> None:
         if label:
             _progress(label, total, total)
         return
-    converters = [converter(field) for field in fields]
+    converters = [
+        _memoised(converter(field))
+        if field.get_internal_type() in ("DateTimeField", "DurationField")
+        else converter(field)
+        for field in fields
+    ]
     plain = [index for index, convert in enumerate(converters) if convert is None]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
@@ -224,30 +258,40 @@ def insert_rows(model, fields, rows, label: str = "", total: int = 0) -> None:
                 )
                 for row in batch
             ]
-        with transaction.atomic(), connection.cursor() as cursor:
+        # Inside the caller's transaction, no savepoint per batch: SQLite would journal the
+        # original of every page each batch changes, to be able to roll the batch back alone.
+        own = contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic()
+        with own, connection.cursor() as cursor:
             cursor.executemany(sql, batch)
         done += len(batch)
         if label:
             _progress(label, done, total)
 
 
+def _raise_limits() -> None:
+    """A large page cache on SQLite, more memory for building indexes on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+
+
 @contextlib.contextmanager
 def _bulk_load():
-    """The connection's settings for a bulk load, restored afterwards: a large page cache on
-    SQLite, more memory for building indexes on PostgreSQL."""
+    """The connection's settings for a bulk load (``_raise_limits``), restored afterwards."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             (previous,) = cursor.fetchone()
-            cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB
+        _raise_limits()
         try:
             yield
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(previous)}")
     elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
+        _raise_limits()
         try:
             yield
         finally:
@@ -258,23 +302,38 @@ def _bulk_load():
 
 
 @contextlib.contextmanager
-def _indexes_deferred(*models):
-    """Drop the tables' secondary indexes for the load and rebuild each from its own
-    definition afterwards: one sort per index instead of a random insertion per row. Indexes
-    that back a constraint (primary key, unique) stay. Elsewhere than SQLite and PostgreSQL the
-    indexes stay as they are."""
-    deferrable = connection.vendor in ("sqlite", "postgresql")
-    tables = [model._meta.db_table for model in models]
-    definitions = secondary_indexes(tables) if deferrable else []
-    with connection.cursor() as cursor:
-        for name, _ in definitions:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    try:
+def _foreign_keys_set_aside(model):
+    """On PostgreSQL, the table's foreign keys dropped for the load and added again after it,
+    as pg_restore does: adding one checks every row in one join, where a deferred key checks
+    each row with a query of its own at the commit (5 minutes for ten million appointments)."""
+    if connection.vendor != "postgresql":
         yield
-    finally:
-        with connection.cursor() as cursor:
-            for _, definition in definitions:
-                cursor.execute(definition)
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table],
+        )
+        keys = cursor.fetchall()
+        for name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for name, definition in keys:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+            )
+
+
+@contextlib.contextmanager
+def _rollup_triggers_dropped():
+    """The rollup's triggers dropped for the load (on SQLite, one upsert per row) and created
+    again after it, which empties the rollup: ``manage.py stats_rollup`` builds it."""
+    rollup.drop_triggers()
+    yield
+    rollup.install_triggers()
 
 
 def analyse() -> None:
