@@ -351,15 +351,18 @@ def _forget_changed_days() -> None:
         return
     days = {day + dt.timedelta(days=shift) for day, _ in marks for shift in (-1, 0, 1)}
     days = sorted(days)
+    # Naming every grain lets the (grain, day) index find the rows; by day alone, each
+    # report after a booking read the whole rollup (24 ms at ten million appointments).
+    grains = list(GRAINS)
     for chunk in (days[i : i + 500] for i in range(0, len(days), 500)):
-        DayFigures.objects.filter(day__in=chunk).delete()
+        DayFigures.objects.filter(grain__in=grains, day__in=chunk).delete()
         RolledUpDay.objects.filter(day__in=chunk).delete()
     from .selectors import period_start
 
     for level, name in LEVELS.items():
         starts = sorted({period_start(name, day) for day in days})
         for chunk in (starts[i : i + 500] for i in range(0, len(starts), 500)):
-            PeriodFigures.objects.filter(period=level, start__in=chunk).delete()
+            PeriodFigures.objects.filter(period=level, grain__in=grains, start__in=chunk).delete()
             RolledUpPeriod.objects.filter(period=level, start__in=chunk).delete()
     for day, version in marks:
         ChangedDay.objects.filter(day=day, version=version).delete()

@@ -3,8 +3,9 @@
 Rows are built as plain tuples, never model instances, and go in as a DBA would load a table:
 with ``COPY`` on PostgreSQL and ``executemany`` elsewhere, in one transaction, the tables'
 secondary indexes dropped for the load and then rebuilt from their own definitions
-(``panda_project.bulk.bulk_load``; the primary keys, unique and check constraints and foreign
-keys stay, and are enforced during the load), SQLite's name-search table rebuilt once at the end
+(``panda_project.bulk.bulk_load``; the primary keys, unique and check constraints stay and are
+enforced during the load; PostgreSQL's foreign keys are set aside and checked once at the end),
+SQLite's name-search table rebuilt once at the end
 and the rollup's triggers set aside (the rollup is then empty: ``manage.py stats_rollup`` builds
 it). The data is deterministic for a given size, so two runs measure the same database; see
 docs/performance.md for the times at a million patients and ten million appointments.
@@ -108,7 +109,6 @@ def seed(patients: int, appointments: int, now: dt.datetime | None = None) -> di
     with (
         _bulk_load(),
         bulk_load(Patient, Appointment, defer_indexes=True),
-        _foreign_keys_set_aside(Appointment),
         name_search_deferred(),
         _rollup_triggers_dropped(),
     ):
@@ -299,32 +299,6 @@ def _bulk_load():
                 cursor.execute("RESET maintenance_work_mem")
     else:
         yield
-
-
-@contextlib.contextmanager
-def _foreign_keys_set_aside(model):
-    """On PostgreSQL, the table's foreign keys dropped for the load and added again after it,
-    as pg_restore does: adding one checks every row in one join, where a deferred key checks
-    each row with a query of its own at the commit (5 minutes for ten million appointments)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f'",
-            [table],
-        )
-        keys = cursor.fetchall()
-        for name, _definition in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
-    yield
-    with connection.cursor() as cursor:
-        for name, definition in keys:
-            cursor.execute(
-                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
-            )
 
 
 @contextlib.contextmanager
