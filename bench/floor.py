@@ -18,7 +18,10 @@ from zoneinfo import ZoneInfo
 import orjson
 
 LONDON = ZoneInfo("Europe/London")
-COLUMNS = "id, nhs_number, name, date_of_birth, postcode, phone, email, created_at, updated_at"
+COLUMNS = (
+    "id, nhs_number, name, date_of_birth, postcode, phone, email, reminder_channel, language, "
+    "created_at, updated_at"
+)
 PATIENT_PATH = re.compile(r"^/api/v1/patients/([^/]+)/$")
 POSTCODE = re.compile(
     r"^([A-Z][0-9]{1,2}|[A-Z][0-9][A-Z]|[A-Z]{2}[0-9]{1,2}|[A-Z]{2}[0-9][A-Z])([0-9][A-Z]{2})$"
@@ -65,7 +68,7 @@ def timestamp(value) -> str:
 
 
 def patient_json(row, base: str) -> dict:
-    _, nhs_number, name, born, postcode, phone, email, created_at, updated_at = row
+    _, nhs_number, name, born, postcode, phone, email, channel, language, created, updated = row
     url = f"{base}/api/v1/patients/{nhs_number}/"
     return {
         "nhs_number": nhs_number,
@@ -74,11 +77,13 @@ def patient_json(row, base: str) -> dict:
         "postcode": postcode,
         "phone": phone,
         "email": email,
+        "reminder_channel": channel,
+        "language": language,
         "url": url,
         "addresses_url": url + "addresses/",
         "appointments_url": url + "appointments/",
-        "created_at": timestamp(created_at),
-        "updated_at": timestamp(updated_at),
+        "created_at": timestamp(created),
+        "updated_at": timestamp(updated),
     }
 
 
@@ -172,8 +177,8 @@ def create_patient(environ, start_response):
         if not exists:
             rows = database.all(
                 "INSERT INTO patients_patient (nhs_number, name, name_search, date_of_birth, "
-                "postcode, phone, email, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + COLUMNS,
+                "postcode, phone, email, reminder_channel, language, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'auto', 'en', ?, ?) RETURNING " + COLUMNS,
                 values,
             )
         connection.execute("COMMIT")

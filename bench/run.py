@@ -347,6 +347,11 @@ class Plan:
 
     def script_args(self, name: str, spec, seconds: int) -> list[str]:
         """Fresh arguments per wrk invocation where requests must never repeat."""
+        if name == "post_appointment":
+            # A block of hours of its own per run and per thread (wrk.lua): one clinician, never
+            # booked twice at one time (a repeated slot is a 409 under no double bookings).
+            self.booking_block = getattr(self, "booking_block", -1) + 1
+            return [*spec, str(self.booking_block)]
         if name == "post_patient":
             start = self.post_start
             self.post_start += self.args.threads * 1_000_000

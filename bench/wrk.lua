@@ -31,6 +31,9 @@ function init(args)
   end
   if mode == "post_appointment" then
     clinician, department = args[3], args[4]
+    -- Hour by hour from 2031, a block of 250,000 hours (28 years) per run and 50,000 of them
+    -- per thread: the one clinician is never booked twice at one time.
+    next_hour = tonumber(args[5]) * 250000 + thread_index * 50000
   end
   if mode == "post_patient" then
     -- Each thread takes its own block of 9-digit bodies, so numbers never repeat.
@@ -78,7 +81,9 @@ function request()
       '"date_of_birth":"1985-03-14","postcode":"SW1A 1AA"}'
     return wrk.format("POST", "/api/v1/patients/", headers, body)
   elseif mode == "post_appointment" then
-    local body = '{"patient":"' .. take() .. '","starts_at":"2031-06-04T16:30:00+01:00",' ..
+    local starts_at = os.date("!%Y-%m-%dT%H:00:00+00:00", 1924992000 + next_hour * 3600)
+    next_hour = next_hour + 1
+    local body = '{"patient":"' .. take() .. '","starts_at":"' .. starts_at .. '",' ..
       '"duration":"45m","clinician":' .. clinician .. ',"department":' .. department ..
       ',"postcode":"sw1a1aa"}'
     return wrk.format("POST", "/api/v1/appointments/", headers, body)
