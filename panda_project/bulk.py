@@ -253,8 +253,12 @@ def foreign_keys_set_aside(tables: list[str]):
             [[quote(table) for table in tables]],
         )
         keys = cursor.fetchall()
+        # Checks still pending in this transaction (rows it wrote before, such as the
+        # departments seed_demo makes) forbid altering the tables: they run now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table, name, _definition in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys, as they were
     yield
     with connection.cursor() as cursor:
         for table, name, definition in keys:
