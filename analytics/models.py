@@ -26,17 +26,9 @@ class ReminderTrialReport(Appointment):
         default_permissions = ("view",)
 
 
-class DayFigures(models.Model):
-    """The rollup: the missed-appointment figures of one closed day (in London) for one group.
+class Figures(models.Model):
+    """What a rollup row holds: the group, by ``grain`` and ids, and its figures."""
 
-    ``grain`` says which ids the row is for: ``c`` (a clinician), ``d`` (a department), ``s`` (a
-    site, NULL for "no site"), or two of them, for figures filtered by one and grouped by the
-    other: ``cd`` (a clinician in a department), ``cs`` (a clinician at a site) or ``ds`` (a
-    department at a site). Written only by ``analytics.rollup``; ids are kept without
-    foreign keys, so that the rollup never holds up a deletion.
-    """
-
-    day = models.DateField()
     grain = models.CharField(max_length=2)
     clinician_id = models.BigIntegerField(null=True)
     department_id = models.BigIntegerField(null=True)
@@ -47,6 +39,22 @@ class DayFigures(models.Model):
     missed = models.BigIntegerField()
     # The missed appointments' durations, in microseconds as the appointments store them.
     lost = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DayFigures(Figures):
+    """The rollup: the missed-appointment figures of one closed day (in London) for one group.
+
+    ``grain`` says which ids the row is for: ``c`` (a clinician), ``d`` (a department), ``s`` (a
+    site, NULL for "no site"), or two of them, for figures filtered by one and grouped by the
+    other: ``cd`` (a clinician in a department), ``cs`` (a clinician at a site) or ``ds`` (a
+    department at a site). Written only by ``analytics.rollup``; ids are kept without
+    foreign keys, so that the rollup never holds up a deletion.
+    """
+
+    day = models.DateField()
 
     class Meta:
         default_permissions = ()
@@ -60,7 +68,7 @@ class DayFigures(models.Model):
         return f"{self.day} {self.grain}"
 
 
-class PeriodFigures(models.Model):
+class PeriodFigures(Figures):
     """The rollup of whole weeks (Monday to Sunday, ``period`` "w") and calendar months ("m"),
     each starting on ``start``: the sums of their days' ``DayFigures``, per ``grain`` and group
     as there. A year per clinician is then 12 rows per clinician rather than 365. Written only
@@ -68,15 +76,6 @@ class PeriodFigures(models.Model):
 
     period = models.CharField(max_length=1)
     start = models.DateField()
-    grain = models.CharField(max_length=2)
-    clinician_id = models.BigIntegerField(null=True)
-    department_id = models.BigIntegerField(null=True)
-    site_id = models.BigIntegerField(null=True)
-    booked = models.BigIntegerField()
-    attended = models.BigIntegerField()
-    cancelled = models.BigIntegerField()
-    missed = models.BigIntegerField()
-    lost = models.BigIntegerField()
 
     class Meta:
         default_permissions = ()
