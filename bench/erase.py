@@ -10,7 +10,6 @@ erasure's time is the merge ('optimize') of the name-search index, which runs on
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,16 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import purge  # noqa: E402
-from bench.run import DATA  # noqa: E402
-
-
-def database_url(patients: int) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        base, _, name = url.rpartition("/")
-        return f"{base}/{name.split('?')[0]}_erase_{patients}"
-    DATA.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DATA / f'erase-{patients}.sqlite3'}"
+from bench.run import sized_database_url  # noqa: E402
 
 
 def timed(label: str, erase) -> None:
@@ -55,7 +45,7 @@ def main() -> int:
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--erase", action="store_true", help="Erase in the seeded database.")
     args = parser.parse_args()
-    purge.setup(database_url(args.patients))
+    purge.setup(sized_database_url("erase", args.patients))
     from patients.models import Patient
 
     if not args.erase:

@@ -20,16 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import DATA, SECRET  # noqa: E402
-
-
-def database_url(patients: int) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        base, _, name = url.rpartition("/")
-        return f"{base}/{name.split('?')[0]}_purge_{patients}"
-    DATA.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DATA / f'purge-{patients}.sqlite3'}"
+from bench.run import SECRET, sized_database_url  # noqa: E402
 
 
 def setup(url: str) -> None:
@@ -86,7 +77,7 @@ def main() -> int:
     parser.add_argument("--purge", action="store_true", help="Purge the seeded database.")
     parser.add_argument("--batch-size", default="1000")
     args = parser.parse_args()
-    setup(database_url(args.patients))
+    setup(sized_database_url("purge", args.patients))
     from django.core.management import call_command
 
     from appointments.models import Appointment

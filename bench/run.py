@@ -62,6 +62,18 @@ def database_url(args) -> str:
     return f"sqlite:///{DATA / f'bench-{args.patients}-{args.appointments}.sqlite3'}"
 
 
+def sized_database_url(label: str, *sizes: int) -> str:
+    """A database of the benchmark ``label``'s own for these sizes: DATABASE_URL's database
+    name with ``_label_size...`` added, or a SQLite file ``label-size....sqlite3`` under
+    bench/data."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        base, _, name = url.rpartition("/")
+        return f"{base}/{name.split('?')[0]}_{label}_" + "_".join(map(str, sizes))
+    DATA.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DATA / (f'{label}-' + '-'.join(map(str, sizes)) + '.sqlite3')}"
+
+
 def setup_django(url: str) -> None:
     os.environ.update(
         DATABASE_URL=url,

@@ -32,18 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import DATA, RESULTS, SECRET  # noqa: E402
+from bench.run import RESULTS, SECRET, sized_database_url  # noqa: E402
 
 WINDOW_DAYS = 7
-
-
-def database_url(patients: int, appointments: int) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        base, _, name = url.rpartition("/")
-        return f"{base}/{name.split('?')[0]}_scale_{patients}_{appointments}"
-    DATA.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DATA / f'scale-{patients}-{appointments}.sqlite3'}"
 
 
 def measure(args) -> dict:
@@ -260,7 +251,7 @@ def main() -> int:
             ("small", args.small_patients, args.small_appointments),
             ("large", args.patients, args.appointments),
         ):
-            url = database_url(patients, appointments)
+            url = sized_database_url("scale", patients, appointments)
             rounds[size].append(run_child(url, patients, appointments, args.repeat, args.only))
     small, large = (
         {
