@@ -543,8 +543,6 @@ def _rollup_read(
 def rollup_differences(now: dt.datetime | None = None) -> list[str]:
     """Each rolled-up day whose figures differ from what the appointments give now; [] when
     the rollup is exact."""
-    from .selectors import figures_rows
-
     now = now or timezone.now()
     with transaction.atomic():  # the days changed since are not compared: they are dropped
         _lock()
@@ -554,36 +552,16 @@ def rollup_differences(now: dt.datetime | None = None) -> list[str]:
     for run in _chunks(days):
         ranges = [(i, local_midnight(d), local_midnight(d + ONE_DAY)) for i, d in enumerate(run)]
         for grain, columns in GRAINS.items():
-            width = len(columns)
-            direct = {
-                (run[row[width]], *row[:width]): tuple(row[width + 1 :])
-                for row in figures_rows(columns, ranges, now)
-            }
-            stored = {
-                (row[0], *row[1 : 1 + len(columns)]): tuple(row[1 + len(columns) :])
-                for row in DayFigures.objects.filter(
-                    grain=grain, day__range=(run[0], run[-1])
-                ).values_list(
-                    "day",
-                    *(c + "_id" for c in columns),
-                    "booked",
-                    "attended",
-                    "cancelled",
-                    "missed",
-                    "lost",
-                )
-            }
-            for key in sorted(set(direct) | set(stored), key=str):
-                if direct.get(key) != stored.get(key):
-                    problems.append(
-                        f"{grain} {key}: rollup {stored.get(key)}, appointments {direct.get(key)}"
-                    )
+            stored = DayFigures.objects.filter(
+                grain=grain, day__range=(run[0], run[-1])
+            ).values_list("day", *(c + "_id" for c in columns), *FIGURES)
+            problems += _compared(grain, run, ranges, columns, stored, now)
     return problems + _period_differences(now)
 
 
 def _period_differences(now: dt.datetime) -> list[str]:
     """Each rolled-up week's or month's figures that differ from the appointments'."""
-    from .selectors import figures_rows, next_period_start
+    from .selectors import next_period_start
 
     problems = []
     for level, name in LEVELS.items():
@@ -594,21 +572,26 @@ def _period_differences(now: dt.datetime) -> list[str]:
                 for i, start in enumerate(chunk)
             ]
             for grain, columns in GRAINS.items():
-                width = len(columns)
-                direct = {
-                    (chunk[row[width]], *row[:width]): tuple(row[width + 1 :])
-                    for row in figures_rows(columns, ranges, now)
-                }
-                stored = {
-                    (row[0], *row[1 : 1 + width]): tuple(row[1 + width :])
-                    for row in PeriodFigures.objects.filter(
-                        period=level, grain=grain, start__in=chunk
-                    ).values_list("start", *(c + "_id" for c in columns), *FIGURES)
-                }
-                for key in sorted(set(direct) | set(stored), key=str):
-                    if direct.get(key) != stored.get(key):
-                        problems.append(
-                            f"{level}{grain} {key}: rollup {stored.get(key)}, "
-                            f"appointments {direct.get(key)}"
-                        )
+                stored = PeriodFigures.objects.filter(
+                    period=level, grain=grain, start__in=chunk
+                ).values_list("start", *(c + "_id" for c in columns), *FIGURES)
+                problems += _compared(f"{level}{grain}", chunk, ranges, columns, stored, now)
     return problems
+
+
+def _compared(label: str, keys: list, ranges: list, columns, stored, now) -> list[str]:
+    """Where the rollup's rows ``stored`` (a day or period start, the group's ids, the figures)
+    differ from the appointments' figures over ``ranges`` (the i-th for ``keys[i]``)."""
+    from .selectors import figures_rows
+
+    width = len(columns)
+    direct = {
+        (keys[row[width]], *row[:width]): tuple(row[width + 1 :])
+        for row in figures_rows(columns, ranges, now)
+    }
+    rolled = {(row[0], *row[1 : 1 + width]): tuple(row[1 + width :]) for row in stored}
+    return [
+        f"{label} {key}: rollup {rolled.get(key)}, appointments {direct.get(key)}"
+        for key in sorted(set(direct) | set(rolled), key=str)
+        if direct.get(key) != rolled.get(key)
+    ]
