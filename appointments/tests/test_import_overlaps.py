@@ -52,15 +52,20 @@ def test_overlapping_rows_are_imported_and_the_later_one_reported(batch_size):
     assert set(Appointment.objects.values_list("overlap", flat=True)) == {Overlap.IMPORTED}
 
 
-def test_an_overlap_with_an_appointment_stored_before_is_reported():
-    stored = appointment_create(
+def stored_before(starts_at: dt.datetime, duration: dt.timedelta):
+    """An appointment booked before the import, for the first patient, with Dr C."""
+    return appointment_create(
         patient=Patient.objects.get(nhs_number="9434765919"),
-        starts_at=dt.datetime(2040, 1, 1, 9, 0, tzinfo=dt.UTC),
-        duration=dt.timedelta(minutes=30),
+        starts_at=starts_at,
+        duration=duration,
         clinician=Clinician.objects.create(name="Dr C"),
         department=Department.objects.create(name="Dermatology"),
         postcode="M1 1AE",
     )
+
+
+def test_an_overlap_with_an_appointment_stored_before_is_reported():
+    stored = stored_before(dt.datetime(2040, 1, 1, 9, 0, tzinfo=dt.UTC), dt.timedelta(minutes=30))
     report = import_appointments(
         [appointment_row(id=A, status="active", time="2040-01-01T09:10:00+00:00")]
     )
@@ -84,19 +89,11 @@ def test_the_command_prints_the_overlaps(tmp_path):
 @pytest.mark.parametrize("batch_size", [1, 1000])
 def test_a_long_appointment_is_found_however_long_before_it_starts(batch_size):
     """The look-up is bounded by the longest duration stored before each row: a long
-    appointment, stored before or an earlier row, is found hours before the row it overlaps, and
-    a later row's length widens nothing for the rows before it."""
-    stored = appointment_create(
-        patient=Patient.objects.get(nhs_number="9434765919"),
-        starts_at=dt.datetime(2040, 1, 1, 8, 0, tzinfo=dt.UTC),
-        duration=dt.timedelta(hours=8),
-        clinician=Clinician.objects.create(name="Dr C"),
-        department=Department.objects.create(name="Dermatology"),
-        postcode="M1 1AE",
-    )
+    appointment, stored before or an earlier row, is found hours before the row it overlaps."""
+    stored = stored_before(dt.datetime(2040, 1, 1, 8, 0, tzinfo=dt.UTC), dt.timedelta(hours=8))
     report = import_appointments(
         [
-            # Overlaps the stored day-long appointment by its patient, 7 h 50 min after it starts.
+            # Overlaps the stored eight-hour appointment by its patient, 7 h 50 min after it starts.
             appointment_row(id=A, status="active", time="2040-01-01T15:50:00+00:00"),
             # Ten hours with Dr B, then a row inside it, 9 hours later.
             appointment_row(
