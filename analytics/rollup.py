@@ -24,6 +24,7 @@ stats_rollup`` builds or checks it all.
 
 import contextlib
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -459,13 +460,13 @@ def rolled_up_days(first_day: dt.date, last_day: dt.date) -> set[dt.date]:
     )
 
 
-def rollup_rows(
+def rollup_totals(
     grain: str, group_by: str, level: str | None, periods, filters: dict
-) -> list[tuple]:
-    """(group id, period index, booked, attended, cancelled, missed, lost) from the rollup, for
-    ``periods`` (a list of (first day, last day)): from ``PeriodFigures`` for each that is a
-    week or month (``level`` "w" or "m") rolled up whole, from ``DayFigures`` for the others.
-    Each (group, period) may come in several rows: the caller adds them up."""
+) -> dict[tuple, tuple]:
+    """{(group id, period index): (booked, attended, cancelled, missed, lost)} from the rollup,
+    for ``periods`` (a list of (first day, last day)): from ``PeriodFigures`` for each that is
+    a week or month (``level`` "w" or "m") rolled up whole, from ``DayFigures`` for the others,
+    adding up the days of a period."""
     whole: set[dt.date] = set()
     if level is not None:
         whole = set(
@@ -473,68 +474,103 @@ def rollup_rows(
                 period=level, start__in=[first for first, _last in periods]
             ).values_list("start", flat=True)
         )
-    rows = []
+    totals: dict = {}
+    base = periods[0][0]
     starts = {first: i for i, (first, _last) in enumerate(periods) if first in whole}
     if starts:
-        rows += _rollup_read(
+        found = _rollup_read(
             PeriodFigures,
             "start",
             grain,
             group_by,
-            min(starts),
-            max(starts),
-            starts,
+            (min(starts), max(starts)),
+            base,
             filters,
             level,
         )
+        add_up(totals, found, _by_offset(starts, base))
     days = {
         day: i
         for i, (first, last) in enumerate(periods)
         if first not in whole
         for day in _days(first, last)
     }
+    index_of = _by_offset(days, base)
     for run in _runs(sorted(days)):
-        rows += _rollup_read(DayFigures, "day", grain, group_by, run[0], run[-1], days, filters)
-    return rows
+        found = _rollup_read(DayFigures, "day", grain, group_by, (run[0], run[-1]), base, filters)
+        add_up(totals, found, index_of)
+    return totals
+
+
+def add_up(totals: dict, rows, index_of: dict | None = None) -> None:
+    """Adds rows of (group id, period, the five figures) into ``totals``, keyed by (group id,
+    period index): the period is its index, or a key of ``index_of`` (rows whose period is not
+    there are left out). The rows of a year of days per clinician are 73,000, and most keys
+    have one row, so they are first taken as they are and added up only if a key comes twice
+    (a week or month read by its days, or a period partly rolled up)."""
+    if index_of is None:
+        found = {row[:2]: row[2:] for row in rows}
+    else:
+        at = index_of.get
+        found = {(row[0], index): row[2:] for row in rows if (index := at(row[1])) is not None}
+    if len(found) == len(rows) and totals.keys().isdisjoint(found):
+        totals.update(found)
+        return
+    for row in rows:
+        index = row[1] if index_of is None else index_of.get(row[1])
+        if index is None:
+            continue
+        key, values = (row[0], index), row[2:]
+        current = totals.get(key)
+        totals[key] = values if current is None else tuple(map(operator.add, current, values))
+
+
+def _by_offset(index_of: dict[dt.date, int], base: dt.date) -> dict[int, int] | None:
+    """``index_of`` (a day: a period index) keyed by the days from ``base`` instead, as
+    ``_rollup_read`` gives them; None when each is its own index (the days of a daily report
+    from its first), which ``add_up`` then takes as they are."""
+    offsets = {(day - base).days: index for day, index in index_of.items()}
+    return None if all(offset == index for offset, index in offsets.items()) else offsets
 
 
 def _rollup_read(
-    model, column: str, grain, group_by, first, last, index_of: dict, filters, level=None
+    model, column: str, grain, group_by, span, base: dt.date, filters, level=None
 ) -> list[tuple]:
-    """The rows of ``model`` for ``grain`` whose ``column`` (a day, or a period's start) is
-    from ``first`` to ``last`` and in ``index_of``, with the period index it gives. Each
-    group has one row per day or period (the filters fix the grain's other ids), so nothing is
-    summed or sorted here: the rows are read in an index range, without a join."""
+    """The rows (group id, days from ``base`` to ``column``, the five figures) of ``model`` for
+    ``grain`` whose ``column`` (a day, or a period's start) is in ``span`` (first and last,
+    included). Each group has one row per day or period (the filters fix the grain's other
+    ids), so nothing is summed or sorted here: the rows are read in an index range, without a
+    join. The day comes as a number of days, which costs no date object per row (a year of
+    days per clinician is 73,000 rows) and, from the first day of a daily report, is the
+    period's index."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    day = quote(column)
+    if connection.vendor == "sqlite":
+        after = f"CAST(julianday({day}) - julianday(%s) AS INTEGER)"
+    elif connection.vendor == "postgresql":
+        after = f"({day} - %s::date)"
+    else:
+        after = f"DATEDIFF({day}, %s)"
+    params: list = [adapt(base), grain]
     where = [f"{quote('grain')} = %s"]
-    params: list = [grain]
     if level is not None:
         where.append(f"{quote('period')} = %s")
         params.append(level)
     for name, value in filters.items():
         where.append(f"{quote(name + '_id')} = %s")
         params.append(value)
-    where.append(f"{quote(column)} >= %s AND {quote(column)} <= %s")
-    adapt = connection.ops.adapt_datefield_value
-    params += [adapt(first), adapt(last)]
+    where.append(f"{day} >= %s AND {day} <= %s")
+    params += [adapt(span[0]), adapt(span[1])]
     figures = ", ".join(quote(name) for name in FIGURES)
-    # On SQLite, the day as its text (an expression has no declared type, so Django's
-    # converter does not parse each one into a date): a year of days per clinician is 73,000.
-    day = f"+{quote(column)}" if connection.vendor == "sqlite" else quote(column)
     sql = (
-        f"SELECT {quote(group_by + '_id')}, {day}, {figures} FROM {table} "
+        f"SELECT {quote(group_by + '_id')}, {after}, {figures} FROM {table} "
         f"WHERE {' AND '.join(where)}"
     )
-    index_of = index_of | {adapt(day): index for day, index in index_of.items()}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = cursor.fetchall()
-    return [
-        (group, index, *values)
-        for group, day, *values in found
-        if (index := index_of.get(day)) is not None
-    ]
+        return cursor.fetchall()
 
 
 # --- Checking -------------------------------------------------------------------------------

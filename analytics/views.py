@@ -1,6 +1,9 @@
 """``GET /api/v1/stats/missed-appointments/`` and ``/stats/reminders/``: thin over
 ``analytics.selectors`` and ``analytics.trials``."""
 
+import contextlib
+import gc
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -19,6 +22,21 @@ from .serializers import (
     trial_body,
 )
 from .trials import reminder_trial
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector off for a while. A year of days per clinician is
+    73,000 rows read and as many dicts written, none of them in a cycle (reference counting
+    frees them), yet each few hundred new objects start a collection that walks them all: a
+    fifth of the request's time. Turned back on only if it was on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class MissedAppointmentsView(APIView):
@@ -44,16 +62,18 @@ class MissedAppointmentsView(APIView):
         query = MissedQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         options = query.validated_data
-        report = missed_appointments(
-            group_by=options["group_by"],
-            period=options["period"],
-            first_day=options.get("from"),
-            last_day=options.get("to"),
-            clinician_id=options.get("clinician"),
-            department_id=options.get("department"),
-        )
-        context = {"request": request, "group_by": report.group_by}
-        return Response(MissedReportSerializer(report_body(report), context=context).data)
+        with collector_paused():
+            report = missed_appointments(
+                group_by=options["group_by"],
+                period=options["period"],
+                first_day=options.get("from"),
+                last_day=options.get("to"),
+                clinician_id=options.get("clinician"),
+                department_id=options.get("department"),
+            )
+            context = {"request": request, "group_by": report.group_by}
+            body = MissedReportSerializer(report_body(report), context=context).data
+        return Response(body)
 
 
 class ReminderTrialView(APIView):

@@ -1,6 +1,7 @@
 """GET /api/v1/stats/missed-appointments/."""
 
 import datetime as dt
+import gc
 
 import pytest
 from django.utils import timezone
@@ -111,3 +112,35 @@ def test_defaults_are_twelve_months_per_department_up_to_today(api, db, frozen_n
     assert (body["group_by"], body["period"], body["results"]) == ("department", "month", [])
     assert [p["start"] for p in body["periods"]][::11] == ["2024-12-01", "2025-11-01"]
     assert dt.date.fromisoformat(body["periods"][-1]["end"]) == dt.date(2025, 11, 30)
+
+
+def test_the_garbage_collector_is_paused_for_the_report_and_on_again_after(
+    api, crafted, frozen_now, monkeypatch
+):
+    from analytics import views
+
+    seen = []
+    report = views.missed_appointments
+
+    def watched(**options):
+        seen.append(gc.isenabled())
+        return report(**options)
+
+    monkeypatch.setattr(views, "missed_appointments", watched)
+    assert api.get(URL, {"group_by": "clinician", "period": "day"}).status_code == 200
+    assert seen == [False]
+    assert gc.isenabled()
+    assert_error(api.get(URL, {"from": "2025-03-01", "to": "2025-02-01"}), 400, "date_order", "to")
+    assert gc.isenabled()
+
+
+def test_a_collector_turned_off_before_is_left_off():
+    from analytics.views import collector_paused
+
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

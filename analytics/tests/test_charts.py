@@ -2,17 +2,16 @@ import datetime as dt
 import re
 
 from analytics.charts import TICK_SPACING, _gridlines, _nice_top, axis_labels, trend_chart
-from analytics.selectors import MissedFigures, MissedReport, Period
+from analytics.selectors import MICROSECONDS_A_MINUTE, MissedReport, Period
 
 JANUARY = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
 FEBRUARY = Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28))
 
 
 def report(name: str) -> MissedReport:
-    row = MissedFigures(
-        7, name, FEBRUARY, booked=4, attended=1, cancelled=1, missed=2, minutes_lost=60
-    )
-    return MissedReport("department", "month", [JANUARY, FEBRUARY], [row])
+    # February: 4 booked, 1 attended, 1 cancelled, 2 missed, 60 minutes lost.
+    totals = {(7, 1): (4, 1, 1, 2, 60 * MICROSECONDS_A_MINUTE)}
+    return MissedReport("department", "month", [JANUARY, FEBRUARY], [(7, name)], totals)
 
 
 def test_group_names_are_escaped_in_the_svg():
@@ -82,7 +81,7 @@ def test_weekly_labels_carry_the_year_and_never_come_closer_than_the_tick_spacin
 
 
 def test_every_label_in_the_svg_is_at_least_the_tick_spacing_from_the_next():
-    report = MissedReport("department", "day", periods(dt.date(2025, 1, 1), 365, 1), [])
+    report = MissedReport("department", "day", periods(dt.date(2025, 1, 1), 365, 1), [], {})
     svg = str(trend_chart(report, "missed"))
     xs = [float(x) for x in re.findall(r'<text x="([0-9.]+)" y="288"', svg)]
     assert len(xs) == 10
@@ -91,13 +90,9 @@ def test_every_label_in_the_svg_is_at_least_the_tick_spacing_from_the_next():
 
 
 def test_a_sparse_rate_is_one_connected_line_through_its_values():
-    rows = [
-        MissedFigures(
-            7, "renal", period, booked=2, attended=1, cancelled=0, missed=1, minutes_lost=30
-        )
-        for period in periods(dt.date(2025, 1, 6), 52, 7)[::10]
-    ]
-    report = MissedReport("department", "week", periods(dt.date(2025, 1, 6), 52, 7), rows)
+    weeks = periods(dt.date(2025, 1, 6), 52, 7)
+    totals = {(7, index): (2, 1, 0, 1, 30 * MICROSECONDS_A_MINUTE) for index in range(0, 52, 10)}
+    report = MissedReport("department", "week", weeks, [(7, "renal")], totals)
     svg = str(trend_chart(report, "missed_rate"))
     assert svg.count("<polyline") == 1
     points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()

@@ -292,3 +292,25 @@ def test_triggers_lost_with_a_rebuilt_table_are_recreated_and_the_rollup_cleared
     assert rollup.install_triggers() is True
     assert not RolledUpDay.objects.exists()
     assert_rollup_exact(rolled_up)
+
+
+def test_add_up_adds_the_rows_of_one_key_and_leaves_out_periods_not_asked_for():
+    totals = {("a", 0): (1, 1, 0, 0, 0)}
+    rows = [
+        ("a", 7, 2, 0, 1, 1, 30),
+        ("b", 7, 1, 1, 0, 0, 0),
+        ("a", 8, 3, 1, 0, 2, 60),
+        ("a", 9, 5, 5, 5, 5, 5),
+    ]
+
+    rollup.add_up(totals, rows, {7: 0, 8: 0})
+
+    assert totals == {("a", 0): (6, 2, 1, 3, 90), ("b", 0): (1, 1, 0, 0, 0)}
+
+
+def test_add_up_takes_rows_keyed_by_their_index_as_they_are():
+    totals: dict = {}
+
+    rollup.add_up(totals, [("a", 0, 1, 0, 0, 1, 15), ("a", 1, 2, 2, 0, 0, 0)])
+
+    assert totals == {("a", 0): (1, 0, 0, 1, 15), ("a", 1): (2, 2, 0, 0, 0)}
