@@ -127,8 +127,10 @@ class RolledUpDay(models.Model):
 class ChangedDay(models.Model):
     """A UTC date on which an appointment started that was inserted, changed or deleted since
     the rollup last looked: written by triggers on the appointments table (so by every path,
-    raw SQL and cascades included), read and cleared by ``analytics.rollup``. ``version`` counts
-    the changes, so that a change made while the rollup rebuilds the day is not cleared."""
+    raw SQL and cascades included), read and cleared by ``analytics.rollup``. ``version`` changes
+    with every transaction that changes the day (on PostgreSQL it is that transaction's id,
+    elsewhere a count), so that a change made while the rollup rebuilds the day is not
+    cleared."""
 
     day = models.DateField(primary_key=True)
     version = models.BigIntegerField(default=1)

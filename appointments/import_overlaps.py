@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from django.db import connection
 from django.db.models import Max
 
-from panda_project.bulk import prepare_rows
+from panda_project.bulk import insert_into, prepare_rows
 
 from .models import OCCUPYING_STATES, Appointment
 
@@ -80,12 +80,7 @@ class CreatedRows:
         values = [
             (number, key, *pair) for (number, key, _), pair in zip(rows, converted, strict=True)
         ]
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (line_no, row_key, appointment_id, earliest_start) "
-                "VALUES (%s, %s, %s, %s)",
-                values,
-            )
+        insert_into(TABLE, ["line_no", "row_key", "appointment_id", "earliest_start"], values)
         self.last = max(self.last, max(number for number, _, _ in rows))
 
     def overlaps(self) -> Iterator[tuple[int, str, str, Appointment]]:

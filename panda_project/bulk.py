@@ -47,18 +47,27 @@ def prepare_rows(model: type[models.Model], fields: list[str], rows) -> list[tup
 
 def insert_prepared(model: type[models.Model], fields: list[str], rows: list[tuple]) -> int:
     """Insert rows that ``prepare_rows`` gave."""
-    concrete = [model._meta.get_field(name) for name in fields]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in concrete)
-    with transaction.atomic(), connection.cursor() as cursor:
+    quote = connection.ops.quote_name
+    columns = [quote(model._meta.get_field(name).column) for name in fields]
+    with transaction.atomic():
+        insert_into(quote(model._meta.db_table), columns, rows)
+    return len(rows)
+
+
+def insert_into(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert ``rows``, already as the adapter takes them, into ``table`` (named as SQL, as are
+    the ``columns``): ``COPY`` on PostgreSQL, one ``executemany`` elsewhere (on PostgreSQL, a
+    statement per row, parsed and bound by the server each time)."""
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(concrete))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-    return len(rows)
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows
+            )
 
 
 def _utc_text(value: dt.datetime) -> str:
