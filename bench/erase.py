@@ -5,8 +5,9 @@ call each (as "Delete selected" did), and 50 patients in one call of the erasure
     python bench/erase.py --patients 100000 --erase  # measure (erases 101 patients)
 
 The database is seeded as ``bench/purge.py`` seeds its own (SQLite under bench/data/, or
-DATABASE_URL's server with ``_erase_N`` appended to the database's name). On SQLite most of an
-erasure's time is the merge ('optimize') of the name-search index, which runs once per call.
+DATABASE_URL's server with ``_erase_N`` appended to the database's name). Before patients
+migration 0006, most of an erasure's time on SQLite was the merge ('optimize') of the FTS5
+name-search index, once per call.
 """
 
 import argparse

@@ -4,9 +4,10 @@
     python bench/name_search.py postgres://postgres@127.0.0.1:5432/panda_scale_1000000_10000000
 
 On a seeded database (bench/scale.py's), for the term "olivia smi": how many patients match, how
-many entries of the trigram index the search reads (each trigram's postings: FTS5's on SQLite,
-pg_trgm's on PostgreSQL, counted as the patients whose key holds the trigram), and the time of
-the two queries a limit/offset page runs (the capped count and the page), as the API runs them.
+many entries a trigram index would read (each trigram's postings, counted as the patients whose
+key holds the trigram: what the FTS5 table and pg_trgm index that PANDA used before patients
+migration 0006 read), and the time of the two queries a limit/offset page runs (the capped count
+and the page) through the index in use (``patients.search``), as the API runs them.
 Then the same with a temporary table of every suffix of every patient's key (three characters
 or more) under a B-tree, where "contains the term" is "has a suffix that starts with it": a range
 of the B-tree holding exactly one entry per occurrence. The table is temporary, so the database
@@ -76,7 +77,7 @@ def main() -> int:
         page_ms, _ = timed(page, args.repeat)
         return {"matches": matches, "count_ms": count_ms, "page_ms": page_ms}
 
-    trigram = measure(Patient.objects.filter(name_search_contains(key, vendor)))
+    in_use = measure(Patient.objects.filter(name_search_contains(key, vendor)))
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if vendor == "sqlite":
@@ -107,17 +108,17 @@ def main() -> int:
         if vendor == "postgresql":
             cursor.execute(
                 "SELECT pg_total_relation_size('name_suffix'), "
-                "pg_relation_size('patient_name_trgm_idx'), "
+                "pg_total_relation_size('patient_name_suffix'), "
                 "pg_total_relation_size('patients_patient')"
             )
             sizes = dict(
-                zip(("suffix_table", "trigram_index", "patients"), cursor.fetchone(), strict=True)
+                zip(("suffix_table", "index_in_use", "patients"), cursor.fetchone(), strict=True)
             )
         else:
             cursor.execute(
                 "SELECT name, SUM(pgsize) FROM dbstat WHERE name IN "
-                "('name_suffix', 'patients_patient', 'patient_name_search_data', "
-                "'patient_name_search_idx') GROUP BY name"
+                "('name_suffix', 'patients_patient', 'patient_name_suffix', "
+                "'patient_name_suffix_key_idx') GROUP BY name"
             )
             sizes = dict(cursor.fetchall())
             cursor.execute("SELECT SUM(pgsize) FROM dbstat('temp') WHERE name = 'name_suffix'")
@@ -168,7 +169,7 @@ def main() -> int:
         "term": key,
         "trigram_postings": postings,
         "trigram_postings_read": sum(postings.values()),
-        "trigram_index": trigram,
+        "index_in_use": in_use,
         "suffix_entries_read": suffix_entries,
         "suffix_index": suffix,
         "suffix_rows": suffixes,

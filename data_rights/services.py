@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -116,7 +116,6 @@ def patients_erase(
             )
             for _, nhs_number in rows
         )
-    _forget_search_terms()
     return dict(zip(ids, records, strict=True))
 
 
@@ -129,17 +128,6 @@ def patient_erase(
         channel, user = request_actor()
     records = patients_erase(patient_ids=[patient.pk], channel=channel, user=user)
     return records.get(patient.pk)
-
-
-def _forget_search_terms() -> None:
-    """SQLite's name-search index (an FTS5 table) marks a deleted row's trigrams as deleted but
-    keeps them in its segments until they are merged; merging them now drops them."""
-    connection = connections[router.db_for_write(Patient)]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO patient_name_search(patient_name_search) VALUES ('optimize')"
-            )
 
 
 def erasure_check(nhs_number: str) -> list[ErasureRecord]:

@@ -2,8 +2,6 @@
 
 import django_filters
 from django.db import connections
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from addresses.postcodes import normalise_postcode
 from panda_project.api.filters import TextFilter, normalised_or_error
@@ -11,6 +9,7 @@ from panda_project.api.filters import TextFilter, normalised_or_error
 from .identifiers import normalise_identifier
 from .models import Patient
 from .names import name_search_key
+from .search import name_search_contains
 
 
 class PatientFilter(django_filters.FilterSet):
@@ -39,27 +38,3 @@ class PatientFilter(django_filters.FilterSet):
 
     def filter_postcode(self, queryset, name, value):
         return queryset.filter(postcode=normalised_or_error(normalise_postcode, value, name))
-
-
-# Trigram indexes (patients migration 0004) serve substrings of at least three characters.
-TRIGRAM = 3
-
-
-def name_search_contains(key: str, vendor: str, prefix: str = "") -> Q:
-    """The condition "``name_search`` contains ``key``", answered by the database's trigram
-    index where it has one; ``prefix`` reaches the patient through a relation ("patient__").
-    PostgreSQL's trigram index serves the LIKE itself. On SQLite the trigram FTS5 table finds
-    the rows the LIKE would, except that it also folds the case of letters beyond ASCII, which
-    ``name_search_key`` has almost always folded already."""
-    if vendor == "sqlite" and len(key) >= TRIGRAM:
-        # A phrase of the trigram tokenizer matches it as a substring.
-        phrase = '"' + key.replace('"', '""') + '"'
-        return Q(
-            **{
-                f"{prefix}id__in": RawSQL(
-                    "SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH %s",
-                    [phrase],
-                )
-            }
-        )
-    return Q(**{f"{prefix}name_search__contains": key})
