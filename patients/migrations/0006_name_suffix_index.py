@@ -107,8 +107,10 @@ POSTGRESQL = (
     ],
 )
 # Outside the transaction: CONCURRENTLY does not hold up registrations meanwhile.
-PG_TRIGRAM_DROP = ["DROP INDEX CONCURRENTLY IF EXISTS patient_name_trgm_idx"]
-PG_TRIGRAM_CREATE = [s for s in TRIGRAM.SQL["postgresql"][0] if "INDEX" in s]
+PG_TRIGRAM = (
+    ["DROP INDEX CONCURRENTLY IF EXISTS patient_name_trgm_idx"],
+    [s for s in TRIGRAM.SQL["postgresql"][0] if "INDEX" in s],
+)
 
 
 def _atomic(schema_editor, statements):
@@ -117,24 +119,27 @@ def _atomic(schema_editor, statements):
             schema_editor.execute(statement)
 
 
-def forwards(apps, schema_editor):
+def _run(schema_editor, direction: int):
+    """Forwards (0) or backwards (1); on PostgreSQL the trigram index goes after the suffix
+    table is built, and comes back before it is dropped."""
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        _atomic(schema_editor, SQLITE[0])
+        _atomic(schema_editor, SQLITE[direction])
     elif vendor == "postgresql":
-        _atomic(schema_editor, POSTGRESQL[0])
-        for statement in PG_TRIGRAM_DROP:
-            schema_editor.execute(statement)
+        steps = [
+            lambda: _atomic(schema_editor, POSTGRESQL[direction]),
+            lambda: [schema_editor.execute(sql) for sql in PG_TRIGRAM[direction]],
+        ]
+        for step in steps if direction == 0 else reversed(steps):
+            step()
+
+
+def forwards(apps, schema_editor):
+    _run(schema_editor, 0)
 
 
 def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        _atomic(schema_editor, SQLITE[1])
-    elif vendor == "postgresql":
-        for statement in PG_TRIGRAM_CREATE:
-            schema_editor.execute(statement)
-        _atomic(schema_editor, POSTGRESQL[1])
+    _run(schema_editor, 1)
 
 
 class Migration(migrations.Migration):
