@@ -1,0 +1,58 @@
+"""The suffix index on PostgreSQL, where two sessions write at once: a patient registered while
+the last other patient of the same name is deleted keeps the name's suffixes. (SQLite's writers
+queue; MariaDB has no suffix index.)"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from patients.models import Patient
+from patients.search import name_search_contains
+from patients.tests.factories import PatientFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL's sessions and its key lock"
+    ),
+]
+
+
+def test_a_registration_and_the_deletion_of_the_last_namesake_do_not_cross():
+    leaving = PatientFactory(name="Quill Ada")
+    inserted, deleting = threading.Event(), threading.Event()
+    arriving: list[Patient] = []
+
+    def register():
+        try:
+            with transaction.atomic():
+                arriving.append(PatientFactory(name="Quill Ada"))
+                inserted.set()
+                deleting.wait(10)
+                # The deletion's trigger now waits for this transaction (without the key lock,
+                # it would not see this patient and would delete the name's suffixes).
+                time.sleep(0.5)
+        finally:
+            connections.close_all()
+
+    def delete():
+        try:
+            inserted.wait(10)
+            deleting.set()
+            Patient.objects.filter(pk=leaving.pk).delete()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register), threading.Thread(target=delete)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    found = Patient.objects.filter(name_search_contains("quill ada", connection.vendor))
+    assert list(found) == arriving
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM patient_name_suffix WHERE name_key = 'quill ada'")
+        assert cursor.fetchone()[0] == len("quill ada") - 2
