@@ -69,15 +69,12 @@ class MissedFigures(NamedTuple):
         return missed_rate(self.booked, self.cancelled, self.missed)
 
 
+# Remembered: a float's round() to some places costs more than the rest of a row of a report,
+# whose rows (a year of days per clinician: 73,000) share a few thousand triples.
+@lru_cache(maxsize=65536)
 def missed_rate(booked: int, cancelled: int, missed: int) -> float | None:
     """Missed out of those not cancelled, to four places; None when there were none."""
-    return _rate(missed, booked - cancelled)
-
-
-@lru_cache(maxsize=65536)
-def _rate(missed: int, not_cancelled: int) -> float | None:
-    # Remembered: a float's round() to some places costs more than the rest of a row of a
-    # report, whose rows (a year of days per clinician: 73,000) share a few hundred pairs.
+    not_cancelled = booked - cancelled
     return round(missed / not_cancelled, 4) if not_cancelled else None
 
 

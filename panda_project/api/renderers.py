@@ -28,15 +28,25 @@ class JSONRenderer(renderers.JSONRenderer):
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
         try:
-            ret = orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+            ret = _dumps(data)
         except orjson.JSONEncodeError:
             # Whatever orjson refuses (integers beyond 64 bits, NaN), DRF's encoder decides.
             return super().render(data, accepted_media_type, renderer_context)
-        # Like DRF, escape U+2028 and U+2029 so that the JSON is also valid JavaScript (one scan
-        # for their first two bytes: a year of daily figures is some 15 MB).
-        if b"\xe2\x80" in ret:
+        # Like DRF, escape U+2028 and U+2029 so that the JSON is also valid JavaScript. Most
+        # bodies are ASCII, which is checked far faster than they are searched (a year of
+        # daily figures is some 17 MB: 2 ms against 23).
+        if not ret.isascii() and b"\xe2\x80" in ret:
             ret = ret.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
         return ret
+
+
+def _dumps(data) -> bytes:
+    """orjson's bytes; keys that are not strings written as DRF's encoder writes them. That
+    option halves orjson's speed, so it is asked for only when a body needs it."""
+    try:
+        return orjson.dumps(data, default=_default)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JSONParser(parsers.JSONParser):

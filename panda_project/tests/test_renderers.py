@@ -18,6 +18,7 @@ SAMPLES = [
     {"lazy": gettext_lazy("Not found."), "decimal": decimal.Decimal("1.50")},
     {"id": uuid.UUID("12345678-1234-5678-1234-567812345678"), "day": dt.date(2030, 6, 4)},
     {"separators": "line\u2028paragraph\u2029end", "quote": 'say "hi"\n\t\\'},
+    {1: "an integer key", "nested": {2: [{3: "deep"}]}, "name": "Siân"},
     [1, 2, 3],
 ]
 
