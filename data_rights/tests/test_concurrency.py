@@ -12,6 +12,7 @@ from addresses.services import address_create
 from appointments.tests.factories import AppointmentFactory
 from data_rights.models import ErasureRecord
 from data_rights.services import patients_erase
+from panda_project.testing import run_in_threads
 from patients.models import Patient
 from patients.services import patient_delete
 from patients.tests.factories import PatientFactory
@@ -82,11 +83,7 @@ def test_an_address_written_while_its_patient_is_being_erased_is_refused():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=erase), threading.Thread(target=clerk)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(erase, clerk)
     assert [type(error) for error in errors] == [Patient.DoesNotExist]
     assert not Address.objects.exists()
     assert not Address.history.exists()

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
+from panda_project.testing import run_in_threads
 from patients.models import Patient
 from patients.search import name_search_contains
 from patients.tests.factories import PatientFactory
@@ -45,11 +46,7 @@ def test_a_registration_and_the_deletion_of_the_last_namesake_do_not_cross():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=register), threading.Thread(target=delete)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(register, delete)
 
     found = Patient.objects.filter(name_search_contains("quill ada", connection.vendor))
     assert list(found) == arriving
