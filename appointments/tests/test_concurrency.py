@@ -3,6 +3,7 @@ real server database. (SQLite, whose writers BEGIN IMMEDIATE and so queue, is ra
 gunicorn workers in tests/reliability/test_concurrency.py.)"""
 
 import datetime as dt
+import functools
 import threading
 
 import pytest
@@ -14,6 +15,7 @@ from appointments.services import appointment_attend, appointment_cancel, appoin
 from appointments.tests.factories import AppointmentFactory
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
 from panda_project.exceptions import Conflict
+from panda_project.testing import run_in_threads
 from patients.tests.factories import PatientFactory
 
 pytestmark = [
@@ -39,11 +41,7 @@ def race(appointment_id, actions):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=clerk, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(*[functools.partial(clerk, action) for action in actions])
     return outcomes
 
 
@@ -78,11 +76,7 @@ def book_at_once(bookings: list[dict]) -> list[str]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=clerk, args=(values,)) for values in bookings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(*[functools.partial(clerk, values) for values in bookings])
     return outcomes
 
 

@@ -40,11 +40,7 @@ def delete_at_once(patient_pk: int, clerks: int) -> list[Exception]:
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=clerk) for _ in range(clerks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(*[clerk] * clerks)
     return errors
 
 
