@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from addresses.postcodes import normalise_postcode
+from analytics.rollup import marks_deferred
 from clinicians.services import clinician_get_or_create, department_get_or_create
-from panda_project.bulk import bulk_load
+from panda_project.bulk import among, bulk_load
 from panda_project.exceptions import Conflict
 from panda_project.timestamps import parse_aware_datetime
-from patients.identifiers import identifier_or_none
+from patients.identifiers import identifier_key, identifier_or_none
 from patients.models import Patient
 from patients.search import name_search_deferred
 from patients.services import (
@@ -222,10 +223,11 @@ def _forget_queries() -> None:
 def _patient_batch(rows: list, report: ImportReport) -> None:
     _forget_queries()
     compact = {number: _compact_nhs_number(row) for number, row in rows}
+    numbers = {n for n in compact.values() if n}
     known = set(
-        Patient.objects.filter(nhs_number__in={n for n in compact.values() if n}).values_list(
-            "nhs_number", flat=True
-        )
+        Patient.objects.filter(
+            nhs_number__in=among(Patient._meta.get_field("nhs_number"), numbers)
+        ).values_list("nhs_number", flat=True)
     )
     new: dict[str, tuple[int, str, Patient]] = {}
     for number, row in rows:
@@ -356,7 +358,7 @@ def import_appointments(
     first_load = not Appointment.objects.exists()
     report = ImportReport("appointments", on_overlap=on_overlap)
     with CreatedRows() as created:
-        with bulk_load(Appointment, defer_indexes=first_load):
+        with bulk_load(Appointment, defer_indexes=first_load), marks_deferred(first_load):
             _import_appointments(rows, now, batch_size, created, report)
         # After a first load's indexes are built again: the search for overlaps needs them.
         report.note_overlaps(created)
@@ -405,18 +407,16 @@ class _AppointmentBatch:
             return
         _forget_queries()
         texts = [row for _, row in rows if isinstance(row, dict)]
-        # Each NHS number is checked once per batch, however many of its rows the batch holds.
+        # Each NHS number is compacted once per batch, however many of its rows the batch holds.
         compact = {
-            r["patient"]: identifier_or_none(r["patient"])
+            r["patient"]: identifier_key(r["patient"])
             for r in texts
             if isinstance(r.get("patient"), str)
         }
-        by_number = Patient.objects.in_bulk(
-            [n for n in set(compact.values()) if n], field_name="nhs_number"
-        )
+        by_number = _in_bulk(Patient, "nhs_number", {n for n in compact.values() if n})
         patients = {text: by_number.get(number) for text, number in compact.items() if number}
         ids = [_uuid_or_none(r.get("id")) for r in texts]
-        existing = Appointment.objects.in_bulk([i for i in ids if i])
+        existing = _in_bulk(Appointment, "id", {i for i in ids if i})
         pending: dict[uuid.UUID, tuple[int, str, Appointment]] = {}
         for number, row in rows:
             key = _key("id")(row)
@@ -487,6 +487,13 @@ class _AppointmentBatch:
             return
         self.report.counts["created"] += len(pending)
         self.created.add(list(pending.values()))
+
+
+def _in_bulk(model, field_name: str, values: set) -> dict:
+    """The stored rows of ``model`` whose unique ``field_name`` is one of ``values``, by it."""
+    field = model._meta.get_field(field_name)
+    stored = model.objects.filter(**{f"{field_name}__in": among(field, values)})
+    return {getattr(row, field.attname): row for row in stored}
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:

@@ -72,6 +72,16 @@ EDITABLE_FIELDS = (
     "postcode",
     "site",
 )
+# The fields that only these services set, from the caller's values or the appointment's state.
+SERVICE_SET_FIELDS = (
+    "ends_at",
+    "state",
+    "attended_at",
+    "cancelled_at",
+    "overlap",
+    "created_at",
+    "updated_at",
+)
 # Appointments are kept within years that every supported database and time zone can represent.
 EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_END = dt.datetime(3000, 1, 1, tzinfo=dt.UTC)
@@ -170,6 +180,8 @@ def _validate(appointment: Appointment) -> None:
     # recording an appointment: that a related row loaded from the database exists, and the
     # CheckConstraints, which the rules above (positive duration, end derived from it, states
     # and stamps set here) always satisfy. The database enforces both on every write regardless.
+    # Nor are the fields that only these services set (the end derived above, the state, its
+    # stamps, the overlap rule and the timestamps): no caller's value reaches them.
     loaded = [
         name
         for name in ("patient", "clinician", "department", "site")
@@ -177,7 +189,9 @@ def _validate(appointment: Appointment) -> None:
         and related.pk is not None
         and not related._state.adding
     ]
-    appointment.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
+    appointment.full_clean(
+        exclude=[*loaded, *SERVICE_SET_FIELDS], validate_unique=False, validate_constraints=False
+    )
     _validate_site(appointment)
 
 

@@ -12,8 +12,10 @@ row costs a fraction of that.
 
 import contextlib
 import datetime as dt
+import json
 
 from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 # The page cache of a bulk load on SQLite: room for the pages a batch changes and for sorting
@@ -70,10 +72,27 @@ def insert_into(table: str, columns: list[str], rows: list[tuple]) -> None:
             )
 
 
+def among(field: models.Field, values) -> RawSQL | list:
+    """``values`` of ``field`` for a lookup ``field__in=among(field, values)``, sent as one
+    parameter where the database unpacks one: an array on PostgreSQL, a JSON array on SQLite.
+    Given a list, ``__in`` writes a placeholder per value and prepares each value in Python, and
+    the adapter reads them all again: for the import's 5,000 keys a batch, a tenth of its time.
+    Elsewhere (MariaDB), the list as it is."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{field.db_type(connection)}[])", [values])
+    if connection.vendor == "sqlite":
+        convert = converter(field)
+        if convert is not None:
+            values = [convert(value) for value in values]
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+    return values
+
+
 def _utc_text(value: dt.datetime) -> str:
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
-    return str(value.replace(tzinfo=None))
+    return value.isoformat(" ")[:-6]  # less its "+00:00"; as str() of the naive time
 
 
 def converter(field: models.Field):

@@ -10,7 +10,7 @@ from django.db import connection
 
 from appointments.models import Appointment, Overlap, State
 from clinicians.tests.factories import ClinicianFactory, DepartmentFactory
-from panda_project.bulk import bulk_load, create_with_history, secondary_indexes
+from panda_project.bulk import among, bulk_load, create_with_history, secondary_indexes
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
 
@@ -130,3 +130,18 @@ def test_a_first_load_adds_its_foreign_keys_again_and_they_check_every_row():
     ):
         create_with_history(Appointment, [orphan])
     assert not Appointment.objects.filter(pk=orphan.pk).exists()
+
+
+def test_among_finds_what_a_list_finds():
+    stored = [PatientFactory() for _ in range(3)]
+    numbers = [p.nhs_number for p in stored[:2]] + ["9434765919", stored[0].nhs_number]
+    field = Patient._meta.get_field("nhs_number")
+    found = Patient.objects.filter(nhs_number__in=among(field, numbers))
+    assert sorted(p.pk for p in found) == sorted(p.pk for p in stored[:2])
+    assert not Patient.objects.filter(nhs_number__in=among(field, []))
+
+    kept = _appointment(id=uuid.uuid4())
+    kept.save(force_insert=True)
+    ids = [kept.pk, uuid.uuid4()]
+    by_id = Appointment.objects.filter(pk__in=among(Appointment._meta.pk, ids))
+    assert [a.pk for a in by_id] == [kept.pk]

@@ -165,6 +165,25 @@ def test_bad_appointment_rows_are_rejected_with_a_reason(overrides, reason):
     assert reason in report.rejected[0][2]
 
 
+def test_a_batch_finds_its_patients_however_their_nhs_numbers_are_written():
+    import_patients([patient_row()])
+    hour = dt.timedelta(hours=1)
+    written = ["9434765919", "943 476 5919", "943-476-5919", "9434765918", "94347659190", "x"]
+    # The first row makes the clinician known, so that the others go through the batch.
+    rows = [
+        appointment_row(patient=number, time=(AFTER_THE_FILE - (i + 1) * hour).isoformat())
+        for i, number in enumerate(written)
+    ]
+    report = import_appointments(rows, now=AFTER_THE_FILE)
+    assert report.counts["created"] == 3
+    assert [(number, reason) for number, _, reason in report.rejected] == [
+        (4, "patient: No patient has this NHS number."),
+        (5, "patient: No patient has this NHS number."),
+        (6, "patient: No patient has this NHS number."),
+    ]
+    assert Appointment.objects.filter(patient__nhs_number="9434765919").count() == 3
+
+
 def test_a_row_that_contradicts_a_stored_appointment_is_rejected():
     import_patients([patient_row()])
     row = appointment_row()

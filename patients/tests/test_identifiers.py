@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from patients.identifiers import identifier_or_none, normalise_identifier
+from patients.identifiers import identifier_key, identifier_or_none, normalise_identifier
 
 
 @pytest.mark.parametrize("typed", ["9434765919", "943 476 5919", "943-476-5919", " 943 476 5919 "])
@@ -41,3 +41,11 @@ def test_invalid_nhs_numbers_are_refused_with_a_code_for_the_reason(typed, code)
 def test_identifier_or_none_gives_none_for_what_cannot_be_an_nhs_number():
     assert identifier_or_none("943 476 5919") == "9434765919"
     assert identifier_or_none("not-a-number") is None
+
+
+def test_identifier_key_compacts_without_checking():
+    # A key finds a stored (so checked) number or nothing: it need not be checked itself.
+    assert identifier_key("943 476 5919") == "9434765919"
+    assert identifier_key("943-476-5919") == "9434765919"
+    assert identifier_key("9434765918") == "9434765918"
+    assert identifier_key("94347") == "94347"
