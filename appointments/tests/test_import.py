@@ -15,6 +15,7 @@ from appointments.importer import import_appointments, import_patients
 from appointments.models import Appointment
 from clinicians.models import Clinician, Department
 from patients.models import Patient
+from patients.tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 DATA = Path(settings.BASE_DIR) / "data"
@@ -182,6 +183,35 @@ def test_a_batch_finds_its_patients_however_their_nhs_numbers_are_written():
         (6, "patient: No patient has this NHS number."),
     ]
     assert Appointment.objects.filter(patient__nhs_number="9434765919").count() == 3
+
+
+def test_a_batch_reads_its_patients_once_whatever_planning_their_reminders_needs():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reminders.models import Reminder
+
+    patients = [
+        PatientFactory(phone="07700 900123", email="a@example.org", language="cy")
+        for _ in range(3)
+    ]
+    start = timezone.now() + dt.timedelta(days=30)
+    rows = [
+        appointment_row(
+            patient=patients[i % 3].nhs_number,
+            status="active",
+            time=(start + dt.timedelta(hours=i)).isoformat(),
+        )
+        for i in range(12)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        report = import_appointments(rows)
+    assert report.counts["created"] == 12
+    assert Reminder.objects.count() == 12 * len(settings.PANDA_REMINDER_OFFSETS)
+    table = connection.ops.quote_name(Patient._meta.db_table)
+    reads = [query["sql"] for query in queries if f"FROM {table}" in query["sql"]]
+    # The first row, which brings a new clinician, alone; then the other 11 together.
+    assert len(reads) == 2, reads
 
 
 def test_a_row_that_contradicts_a_stored_appointment_is_rejected():
