@@ -192,8 +192,7 @@ def test_a_batch_reads_its_patients_once_whatever_planning_their_reminders_needs
     from reminders.models import Reminder
 
     patients = [
-        PatientFactory(phone="07700 900123", email="a@example.org", language="cy")
-        for _ in range(3)
+        PatientFactory(phone="07700 900123", email="a@example.org", language="cy") for _ in range(3)
     ]
     start = timezone.now() + dt.timedelta(days=30)
     rows = [
