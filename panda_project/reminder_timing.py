@@ -79,3 +79,10 @@ def parse_rate(value: str) -> int:
     if not value.strip().isdigit() or int(value) <= 0:
         raise ValueError(f"{value!r} is not a rate: write a positive number of messages a minute.")
     return int(value)
+
+
+def parse_seconds(value: str) -> dt.timedelta:
+    """A positive whole number of seconds."""
+    if not value.strip().isdigit() or int(value) <= 0:
+        raise ValueError(f"{value!r} is not a time: write a positive number of seconds.")
+    return dt.timedelta(seconds=int(value))

@@ -3,6 +3,11 @@ email backend (``email``) or GOV.UK Notify (``notify``).
 
 A sender answers a message with the provider's id, or raises ``SendRefused`` (the provider
 will never take it: fail the reminder) or ``SendLater`` (rate limited or down: try again).
+
+``find(reference)`` asks the provider whether it took a message with that reference: its id, or
+None if it did not. Only Notify can be asked; the others answer ``UNKNOWN``. A worker killed
+while sending leaves its reminder ``sending``, and that is how it is recovered
+(``reminders.services.reminder_recover``).
 """
 
 import logging
@@ -39,6 +44,10 @@ class Message:
     personalisation: dict = field(default_factory=dict)
 
 
+# What a sender that cannot be asked answers ``find``.
+UNKNOWN = "unknown"
+
+
 def mask_contact(value: str) -> str:
     """A phone number or email address as the log may show it: its last characters only."""
     if "@" in value:
@@ -65,6 +74,9 @@ class ConsoleSender:
         )
         return f"console-{message.reference}"
 
+    def find(self, reference: str) -> str:
+        return UNKNOWN  # the log is not asked
+
 
 class EmailSender:
     """Email through Django's email backend (``EMAIL_*`` settings: SMTP in production)."""
@@ -83,6 +95,9 @@ class EmailSender:
         except (OSError, TimeoutError) as error:  # smtplib's errors are OSErrors
             raise SendLater(f"{type(error).__name__}: {error}") from error
         return ""
+
+    def find(self, reference: str) -> str:
+        return UNKNOWN  # an SMTP server keeps no record to ask
 
 
 class NotifySender:
@@ -124,6 +139,17 @@ class NotifySender:
                 raise SendLater(reason) from error
             raise SendRefused(reason) from error
         return str(response.get("id", ""))
+
+    def find(self, reference: str) -> str | None:
+        """The id of the notification Notify took with this reference, or None."""
+        from notifications_python_client.errors import APIError
+
+        try:
+            found = self.client.get_all_notifications(reference=reference)
+        except APIError as error:
+            raise SendLater(f"{error.status_code}: {_notify_message(error.message)}") from error
+        notifications = found.get("notifications") or []
+        return str(notifications[0].get("id", "")) if notifications else None
 
 
 def _notify_message(message) -> str:

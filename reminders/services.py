@@ -17,12 +17,18 @@ here; the appointment services, the tasks and Notify's delivery callback all cal
 - The provider's answer: accepted → ``sent``; refused (400) → ``failed`` with the reason, for
   good; rate-limited or down (429, 5xx) → ``scheduled`` again, later, with backoff.
 - Notify's callback then reports ``delivered`` or ``failed`` (``reminder_delivery_record``).
+- A reminder left ``sending`` (its worker killed between the claim and the answer) is recovered
+  once ``PANDA_REMINDER_RECOVER_AFTER`` has passed since the claim (``reminder_recover``; every
+  worker runs ``reminders_recover`` as it starts): the provider is asked for a message with its
+  reference. Taken → ``sent``; not taken → ``scheduled`` again, to be sent if still wanted; a
+  sender that cannot be asked (the log, email) → ``failed``, for it may have gone.
 """
 
 import datetime as dt
 import logging
 import random
 import uuid
+from collections import Counter
 
 import phonenumbers
 from django.conf import settings
@@ -288,6 +294,9 @@ def reminder_send(*, reminder_id: uuid.UUID | str, now: dt.datetime | None = Non
         .filter(pk=reminder_id)
         .first()
     )
+    if reminder is not None and reminder.state == ReminderState.SENDING:
+        # A copy of this task, or this task run again after its worker was cut off mid-send.
+        return reminder_recover(reminder_id=reminder.pk, now=now)
     if reminder is None or reminder.state != ReminderState.SCHEDULED:
         return "nothing to do"
     if reminder.due_at > now + EARLY:
@@ -375,6 +384,67 @@ def _reschedule(reminder: Reminder, due_at: dt.datetime, reason: str) -> str:
         reminder.due_at = due_at
         _enqueue(reminder)
     return "deferred"
+
+
+# Recovery ---------------------------------------------------------------------------------
+
+
+def reminder_recover(*, reminder_id: uuid.UUID | str, now: dt.datetime | None = None) -> str:
+    """Settle a reminder left ``sending`` (see the module's docstring); what happened, in a
+    word. One claimed less than ``PANDA_REMINDER_RECOVER_AFTER`` ago may still be on its way:
+    a task looks again then."""
+    now = now or timezone.now()
+    reminder = Reminder.objects.filter(pk=reminder_id).first()
+    if reminder is None or reminder.state != ReminderState.SENDING:
+        return "nothing to do"
+    claimed = reminder.updated_at
+    if claimed > now - settings.PANDA_REMINDER_RECOVER_AFTER:
+        _enqueue_recovery(reminder.pk, claimed + settings.PANDA_REMINDER_RECOVER_AFTER)
+        return "not yet"
+    try:
+        found = senders.get_sender().find(str(reminder.pk))
+    except senders.SendLater as error:
+        logger.warning("Reminder %s: the provider cannot be asked now: %s", reminder.pk, error)
+        _enqueue_recovery(reminder.pk, now + RETRY_DELAY)
+        return "deferred"
+    if found == senders.UNKNOWN:
+        reason = _(
+            "Its worker stopped while sending it, and the sender cannot be asked whether it went: "
+            "not sent again."
+        )
+        _move(reminder.pk, ReminderState.SENDING, state=ReminderState.FAILED, failure_reason=reason)
+        return ReminderState.FAILED
+    if found is not None:
+        # Taken when it was claimed, give or take the send's few seconds.
+        _move(
+            reminder.pk,
+            ReminderState.SENDING,
+            state=ReminderState.SENT,
+            sent_at=claimed,
+            provider_id=found[:64],
+            failure_reason="",
+        )
+        return ReminderState.SENT
+    reminder.state = ReminderState.SENDING
+    reason = _("Its worker stopped before the provider took it: sent again.")
+    _reschedule(reminder, now, reason)
+    return "scheduled again"
+
+
+def reminders_recover(now: dt.datetime | None = None) -> Counter:
+    """``reminder_recover`` for every reminder left ``sending``: how many had each outcome."""
+    outcomes: Counter = Counter()
+    for reminder_id in Reminder.objects.filter(state=ReminderState.SENDING).values_list(
+        "pk", flat=True
+    ):
+        outcomes[reminder_recover(reminder_id=reminder_id, now=now)] += 1
+    return outcomes
+
+
+def _enqueue_recovery(reminder_id, run_after: dt.datetime) -> None:
+    from .tasks import reminder_recover_task
+
+    reminder_recover_task.using(run_after=run_after).enqueue(str(reminder_id))
 
 
 # Delivery ---------------------------------------------------------------------------------

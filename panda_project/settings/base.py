@@ -349,6 +349,10 @@ if PANDA_REMINDER_SENDER not in ("console", "email", "notify"):
 # 2% under Notify's 3,000 a minute: a send that a busy machine delays cannot then crowd the next
 # minute over the limit (measured: at exactly 3,000 the local Notify answered two 429s in 10,000).
 PANDA_REMINDER_RATE = _parsed("PANDA_REMINDER_RATE", timing.parse_rate, "2940")
+# A reminder still "sending" this long after it was claimed was cut off (its worker killed, its
+# machine lost): a worker then asks the provider whether it took it. Keep it well above the time
+# a send may take (Notify's client gives up after 20 s).
+PANDA_REMINDER_RECOVER_AFTER = _parsed("PANDA_REMINDER_RECOVER_AFTER", timing.parse_seconds, "120")
 PANDA_NOTIFY_API_KEY = os.environ.get("PANDA_NOTIFY_API_KEY", "")
 PANDA_NOTIFY_BASE_URL = os.environ.get(
     "PANDA_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"

@@ -9,7 +9,9 @@ It answers ``POST /v2/notifications/sms`` and ``/v2/notifications/email`` as Not
 - ``fail_next`` answers that many requests 500 (``Exception``), and ``delay`` holds each answer
   (to kill a worker mid-send);
 - otherwise 201 with a new notification id.
-Every accepted notification is kept in ``accepted``, with its ``reference``.
+Every accepted notification is kept in ``accepted``, with its ``reference``. ``GET
+/v2/notifications?reference=…`` lists those with that reference, newest first, as Notify does
+(``fail_next`` applies to it too).
 """
 
 import collections
@@ -17,6 +19,7 @@ import json
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -57,6 +60,38 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):  # quiet
         pass
+
+    def do_GET(self):
+        state: NotifyState = self.server.state
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/v2/notifications":
+            status, body = _error(404, "NotFound", "Not Found")
+        elif refused := self.authorised():
+            status, body = _error(403, "AuthError", refused)
+        else:
+            reference = urllib.parse.parse_qs(url.query).get("reference", [None])[0]
+            with state.lock:
+                if state.fail_next:
+                    state.fail_next -= 1
+                    status, body = _error(500, "Exception", "Internal server error")
+                else:
+                    found = [n for n in state.accepted if n["reference"] == reference]
+                    status, body = (
+                        200,
+                        {
+                            "notifications": [_listed(n) for n in reversed(found)],
+                            "links": {"current": f"/v2/notifications?{url.query}"},
+                        },
+                    )
+        self.reply(status, body)
+
+    def reply(self, status: int, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def do_POST(self):
         state: NotifyState = self.server.state
@@ -149,6 +184,21 @@ class Handler(BaseHTTPRequestHandler):
             "uri": f"/v2/notifications/{notification['id']}",
             "template": {"id": data["template_id"], "version": 1, "uri": "/v2/template/x"},
         }
+
+
+def _listed(notification: dict) -> dict:
+    """A notification as Notify's list of them shows it (the fields PANDA reads, and more)."""
+    received = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(notification["received_at"]))
+    return {
+        "id": notification["id"],
+        "reference": notification["reference"],
+        "type": notification["type"],
+        "status": "sending",
+        "created_at": received,
+        "sent_at": received,
+        "template": {"id": notification["template_id"], "version": 1, "uri": "/v2/template/x"},
+        ("phone_number" if notification["type"] == "sms" else "email_address"): notification["to"],
+    }
 
 
 class NotifyServer:

@@ -7,7 +7,12 @@ import zoneinfo
 import pytest
 from django.conf import settings
 
-from panda_project.reminder_timing import parse_offsets, parse_quiet_hours, parse_rate
+from panda_project.reminder_timing import (
+    parse_offsets,
+    parse_quiet_hours,
+    parse_rate,
+    parse_seconds,
+)
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -70,12 +75,23 @@ def test_a_bad_rate_is_refused(value):
         parse_rate(value)
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "2m", "1.5", ""])
+def test_a_bad_number_of_seconds_is_refused(value):
+    with pytest.raises(ValueError):
+        parse_seconds(value)
+
+
+def test_seconds_are_read_as_a_time():
+    assert parse_seconds(" 120 ") == dt.timedelta(minutes=2)
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
         ("PANDA_REMINDER_OFFSETS", "5w", "PANDA_REMINDER_OFFSETS: '5w' is not an offset"),
         ("PANDA_REMINDER_QUIET_HOURS", "late", "PANDA_REMINDER_QUIET_HOURS: 'late' is not a span"),
         ("PANDA_REMINDER_SENDER", "pigeon", "PANDA_REMINDER_SENDER must be console, email or"),
+        ("PANDA_REMINDER_RECOVER_AFTER", "2m", "PANDA_REMINDER_RECOVER_AFTER: '2m' is not a time"),
         ("PANDA_TASKS_BACKEND", "celery", "PANDA_TASKS_BACKEND must be db or rq"),
         ("PANDA_REMINDER_SENDER", "notify", "PANDA_REMINDER_SENDER=notify needs"),
     ],
