@@ -47,7 +47,7 @@ from .services import (
     appointment_update,
 )
 
-FORM_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode")
+FORM_FIELDS = ("patient", "starts_at", "duration", "clinician", "department", "postcode", "site")
 INLINE_FIELDS = ("starts_at", "duration", "clinician", "department", "postcode")
 READ_ONLY_FIELDS = (
     "patient",
@@ -57,6 +57,7 @@ READ_ONLY_FIELDS = (
     "clinician",
     "department",
     "postcode",
+    "site",
     "status_label",
     "attended",
     "cancelled",
@@ -277,14 +278,14 @@ class AppointmentAdmin(CSVExportMixin, ServiceAdminMixin, SimpleHistoryAdmin):
         "department",
         "status_label",
     )
-    list_filter = (StatusFilter, DayFilter, "department", "clinician")
+    list_filter = (StatusFilter, DayFilter, "department", "clinician", "site")
     list_select_related = ("patient", "clinician", "department")
     # The search is by patient (NHS number or name); naming a field turns the search box on.
     search_fields = ("patient__name_search",)
     search_help_text = gettext_lazy(
         "The patient's NHS number (spaced or not) or part of their name."
     )
-    autocomplete_fields = ("patient",)
+    autocomplete_fields = ("patient", "site")
     actions = ("cancel_selected", "attend_selected")
     list_per_page = 50
     ordering = ("starts_at", "id")

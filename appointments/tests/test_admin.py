@@ -147,6 +147,36 @@ def test_an_appointment_is_booked_in_local_time_through_the_service(admin_client
     assert appointment.postcode == "SW1A 1AA"
 
 
+def test_a_booking_names_where_it_takes_place_among_its_organisations_sites(admin_client):
+    from organisations.tests.factories import SiteFactory
+
+    riverside, elsewhere = SiteFactory(), SiteFactory()
+    patient, clinician = PatientFactory(), ClinicianFactory()
+    department = DepartmentFactory(organisation=riverside.organisation)
+    day = dt.date(timezone.localdate().year + 1, 6, 4)
+
+    response = admin_client.post(
+        ADD, booking(patient, clinician, department, day, site=elsewhere.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["site"] == [
+        "This site is not one of the department's organisation's sites."
+    ]
+    assert not Appointment.objects.exists()
+
+    response = admin_client.post(
+        ADD, booking(patient, clinician, department, day, site=riverside.pk)
+    )
+    assert response.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.site == riverside
+    appointment.state, appointment.cancelled_at = State.CANCELLED, timezone.now()
+    appointment.save()
+    page = admin_client.get(reverse("admin:appointments_appointment_change", args=[appointment.pk]))
+    assert riverside.name in page.content.decode()  # shown, read-only, on the history
+    assert listed(admin_client, site__id__exact=riverside.pk, day="all") == [appointment]
+
+
 def test_a_booking_the_service_refuses_is_a_form_error(admin_client):
     patient, clinician, department = PatientFactory(), ClinicianFactory(), DepartmentFactory()
     past = timezone.localdate() - dt.timedelta(days=2)
