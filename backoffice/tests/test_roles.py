@@ -66,6 +66,22 @@ def test_a_receptionist_sees_but_cannot_change_clinicians(receptionist):
     assert receptionist.get(reverse("admin:clinicians_clinician_add")).status_code == 403
 
 
+def test_a_receptionist_finds_a_site_for_a_booking(receptionist):
+    from organisations.tests.factories import SiteFactory
+
+    SiteFactory(name="Riverside Clinic")
+    site = SiteFactory(name="Hillside Clinic")
+    query = {
+        "app_label": "appointments",
+        "model_name": "appointment",
+        "field_name": "site",
+        "term": "hill",
+    }
+    response = receptionist.get(reverse("admin:autocomplete"), query)
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()["results"]] == [str(site.pk)]
+
+
 def test_a_manager_can_delete_a_patient(manager):
     patient = PatientFactory()
     url = reverse("admin:patients_patient_delete", args=[patient.pk])
