@@ -425,7 +425,6 @@ def reminder_recover(*, reminder_id: uuid.UUID | str, now: dt.datetime | None = 
             failure_reason="",
         )
         return ReminderState.SENT
-    reminder.state = ReminderState.SENDING
     reason = _("Its worker stopped before the provider took it: sent again.")
     _reschedule(reminder, now, reason)
     return "scheduled again"
