@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from appointments.durations import MAX_DURATION
 from appointments.models import Appointment
+from panda_project.bulk import sqlite_triggers_set_aside
 
 from .models import (
     ChangedDay,
@@ -238,17 +239,15 @@ def marks_deferred(defer: bool = True):
     if not defer or connection.vendor != "sqlite":
         yield
         return
-    name, create = _trigger_sql("sqlite")[0]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    with transaction.atomic(), sqlite_triggers_set_aside(["appointment_rollup_insert"]):
         yield
-        # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert's.
-        cursor.execute(
-            f"INSERT INTO {MARKS} (day, version) "
-            f"SELECT DISTINCT date(starts_at), 1 FROM {APPOINTMENTS} WHERE true "
-            "ON CONFLICT (day) DO UPDATE SET version = version + 1"
-        )
-        cursor.execute(create)
+        with connection.cursor() as cursor:
+            # "WHERE true" tells SQLite's parser that ON CONFLICT is the upsert's.
+            cursor.execute(
+                f"INSERT INTO {MARKS} (day, version) "
+                f"SELECT DISTINCT date(starts_at), 1 FROM {APPOINTMENTS} WHERE true "
+                "ON CONFLICT (day) DO UPDATE SET version = version + 1"
+            )
 
 
 def drop_triggers() -> None:

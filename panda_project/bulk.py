@@ -217,6 +217,27 @@ def _load_settings(local: bool):
                 cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+@contextlib.contextmanager
+def sqlite_triggers_set_aside(names):
+    """On SQLite, inside the caller's transaction: the named triggers (those that exist)
+    dropped while the block runs, and created again after it from their own definitions. For a
+    first load, whose block then does at once, at its end, what the triggers did row by row."""
+    placeholders = ", ".join(["%s"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master "
+            f"WHERE type = 'trigger' AND name IN ({placeholders})",
+            list(names),
+        )
+        triggers = cursor.fetchall()
+        for name, _sql in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in triggers:
+            cursor.execute(sql)
+
+
 def secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
     """(name, CREATE INDEX statement) of each index of ``tables`` that backs no constraint."""
     found = []

@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from panda_project.bulk import sqlite_triggers_set_aside
+
 TABLE = "patient_name_suffix"
 # The shortest term the suffixes serve: a suffix of a key is kept from three characters on.
 SHORTEST_TERM = 3
@@ -85,25 +87,21 @@ def name_search_deferred(defer: bool = True):
 
 
 def _deferred(vendor: str):
+    if vendor == "sqlite":
+        aside = sqlite_triggers_set_aside(SQLITE_TRIGGERS)
+    else:
+        aside = _pg_trigger_disabled()
+    with aside:
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(fill_sql(vendor))
+
+
+@contextlib.contextmanager
+def _pg_trigger_disabled():
     with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            placeholders = ", ".join(["%s"] * len(SQLITE_TRIGGERS))
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master "
-                f"WHERE type = 'trigger' AND name IN ({placeholders})",
-                SQLITE_TRIGGERS,
-            )
-            triggers = cursor.fetchall()
-            for name, _sql in triggers:
-                cursor.execute(f"DROP TRIGGER {name}")
-        else:
-            cursor.execute(f"ALTER TABLE patients_patient DISABLE TRIGGER {PG_TRIGGER}")
+        cursor.execute(f"ALTER TABLE patients_patient DISABLE TRIGGER {PG_TRIGGER}")
     yield
     with connection.cursor() as cursor:
-        cursor.execute(fill_sql(vendor))
-        if vendor == "sqlite":
-            for _name, sql in triggers:
-                cursor.execute(sql)
-        else:
-            cursor.execute(f"ALTER TABLE patients_patient ENABLE TRIGGER {PG_TRIGGER}")
-            cursor.execute(f"ANALYZE {TABLE}")
+        cursor.execute(f"ALTER TABLE patients_patient ENABLE TRIGGER {PG_TRIGGER}")
+        cursor.execute(f"ANALYZE {TABLE}")
