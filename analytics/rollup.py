@@ -495,13 +495,11 @@ def rolled_up_days(first_day: dt.date, last_day: dt.date) -> set[dt.date]:
     )
 
 
-def rollup_totals(
-    grain: str, group_by: str, level: str | None, periods, filters: dict
-) -> dict[tuple, tuple]:
-    """{(group id, period index): (booked, attended, cancelled, missed, lost)} from the rollup,
+def rollup_rows(grain: str, group_by: str, level: str | None, periods, filters: dict) -> list:
+    """Rows (group id, period index, booked, attended, cancelled, missed, lost) from the rollup,
     for ``periods`` (a list of (first day, last day)): from ``PeriodFigures`` for each that is
     a week or month (``level`` "w" or "m") rolled up whole, from ``DayFigures`` for the others,
-    adding up the days of a period."""
+    a row per day (``by_group`` adds up those of one period)."""
     whole: set[dt.date] = set()
     if level is not None:
         whole = set(
@@ -509,7 +507,7 @@ def rollup_totals(
                 period=level, start__in=[first for first, _last in periods]
             ).values_list("start", flat=True)
         )
-    totals: dict = {}
+    rows: list = []
     base = periods[0][0]
     starts = {first: i for i, (first, _last) in enumerate(periods) if first in whole}
     if starts:
@@ -523,7 +521,7 @@ def rollup_totals(
             filters,
             level,
         )
-        add_up(totals, found, _by_offset(starts, base))
+        rows += _indexed(found, _by_offset(starts, base))
     days = {
         day: i
         for i, (first, last) in enumerate(periods)
@@ -533,37 +531,59 @@ def rollup_totals(
     index_of = _by_offset(days, base)
     for run in _runs(sorted(days)):
         found = _rollup_read(DayFigures, "day", grain, group_by, (run[0], run[-1]), base, filters)
-        add_up(totals, found, index_of)
-    return totals
+        rows += _indexed(found, index_of)
+    return rows
 
 
-def add_up(totals: dict, rows, index_of: dict | None = None) -> None:
-    """Adds rows of (group id, period, the five figures) into ``totals``, keyed by (group id,
-    period index): the period is its index, or a key of ``index_of`` (rows whose period is not
-    there are left out). The rows of a year of days per clinician are 73,000, and most keys
-    have one row, so they are first taken as they are and added up only if a key comes twice
-    (a week or month read by its days, or a period partly rolled up)."""
+def _indexed(rows: list, index_of: dict | None) -> list:
+    """``rows`` (group id, period, the five figures) with the period replaced by its index in
+    ``index_of``, leaving out those not there; as they are when ``index_of`` is None."""
     if index_of is None:
-        found = {row[:2]: row[2:] for row in rows}
-    else:
-        at = index_of.get
-        found = {(row[0], index): row[2:] for row in rows if (index := at(row[1])) is not None}
-    if len(found) == len(rows) and totals.keys().isdisjoint(found):
-        totals.update(found)
-        return
+        return rows
+    at = index_of.get
+    return [(row[0], index, *row[2:]) for row in rows if (index := at(row[1])) is not None]
+
+
+def by_group(rows: Iterable, added_up: bool = True) -> dict:
+    """Rows (group id, period index, the five figures) by group id, each group's in period
+    order. Those of one period are added up into one unless ``added_up`` is False: when each
+    period is a day, which is read either from the rollup or from the appointments, so a group
+    has one row for it at most.
+
+    A year of days per clinician is 73,000 rows, so they are kept as read rather than keyed one
+    by one: putting each in its group's list, then ordering the lists, costs a quarter of a
+    dict keyed by (group, period)."""
+    groups: dict = {}
     for row in rows:
-        index = row[1] if index_of is None else index_of.get(row[1])
-        if index is None:
-            continue
-        key, values = (row[0], index), row[2:]
-        current = totals.get(key)
-        totals[key] = values if current is None else tuple(map(operator.add, current, values))
+        found = groups.get(row[0])
+        if found is None:
+            groups[row[0]] = [row]
+        else:
+            found.append(row)
+    period = operator.itemgetter(1)
+    for group, found in groups.items():
+        found.sort(key=period)
+        if added_up and len(set(map(period, found))) < len(found):
+            groups[group] = _added_up(found)
+    return groups
+
+
+def _added_up(rows: list) -> list:
+    """Rows in period order with those of one period added up into one."""
+    added: list = []
+    for row in rows:
+        if added and added[-1][1] == row[1]:
+            last = added[-1]
+            added[-1] = (*last[:2], *map(operator.add, last[2:], row[2:]))
+        else:
+            added.append(row)
+    return added
 
 
 def _by_offset(index_of: dict[dt.date, int], base: dt.date) -> dict[int, int] | None:
     """``index_of`` (a day: a period index) keyed by the days from ``base`` instead, as
     ``_rollup_read`` gives them; None when each is its own index (the days of a daily report
-    from its first), which ``add_up`` then takes as they are."""
+    from its first), which ``_indexed`` then takes as they are."""
     offsets = {(day - base).days: index for day, index in index_of.items()}
     return None if all(offset == index for offset, index in offsets.items()) else offsets
 

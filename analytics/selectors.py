@@ -84,16 +84,16 @@ MICROSECONDS_A_MINUTE = 60_000_000
 @dataclass(frozen=True)
 class MissedReport:
     """The figures of each group in ``groups`` (id and name, in the report's order) and each
-    period of ``periods`` that has appointments: ``totals`` maps (group id, period index) to
-    (booked, attended, cancelled, missed, microseconds lost). A year of days per clinician is
-    73,000 of them, so the API writes its answer from ``totals`` directly; ``rows`` gives them
-    as ``MissedFigures``."""
+    period of ``periods`` that has appointments: ``figures`` maps a group id to its rows
+    (group id, period index, booked, attended, cancelled, missed, microseconds lost), in
+    period order. A year of days per clinician is 73,000 of them, so the API writes its answer
+    from these directly; ``rows`` gives them as ``MissedFigures``."""
 
     group_by: str
     period: str
     periods: list[Period]
     groups: list[tuple[int | None, str | None]]
-    totals: dict[tuple[int | None, int], tuple[int, int, int, int, int]]
+    figures: dict[int | None, list[tuple]]
 
     @property
     def first_day(self) -> dt.date:
@@ -103,24 +103,19 @@ class MissedReport:
     def last_day(self) -> dt.date:
         return self.periods[-1].end
 
-    def each(self) -> Iterator[tuple[int | None, str | None, int, tuple]]:
-        """(group id, group name, period index, the five figures) in the report's order: by
-        group, then period."""
-        totals, count = self.totals, len(self.periods)
+    def each(self) -> Iterator[tuple[int | None, str | None, list[tuple]]]:
+        """(group id, group name, its rows) in the report's order."""
+        figures = self.figures
         for group, name in self.groups:
-            for index in range(count):
-                values = totals.get((group, index))
-                if values is not None:
-                    yield group, name, index, values
+            yield group, name, figures[group]
 
     @cached_property
     def rows(self) -> list[MissedFigures]:
         periods = self.periods
         return [
-            MissedFigures(
-                group, name, periods[index], *values[:4], values[4] // MICROSECONDS_A_MINUTE
-            )
-            for group, name, index, values in self.each()
+            MissedFigures(group, name, periods[row[1]], *row[2:6], row[6] // MICROSECONDS_A_MINUTE)
+            for group, name, rows in self.each()
+            for row in rows
         ]
 
 
@@ -333,29 +328,30 @@ def missed_appointments(
         for name, value in (("clinician", clinician_id), ("department", department_id))
         if value is not None
     }
-    totals = _figures_by_group(group_by, period, periods, filters, now)
+    figures = _figures_by_group(group_by, period, periods, filters, now)
     if group_by == "reminded":
         names = REMINDED_NAMES
     else:
         names = dict(
             Appointment._meta.get_field(group_by)
-            .related_model.objects.filter(pk__in={group for group, _ in totals})
+            .related_model.objects.filter(pk__in=list(figures))
             .values_list("pk", "name")
         )
     # By name, then id ("no site" last): the groups are ordered once, here in Python rather
     # than in SQL, because the databases order text (and NULL) differently and the figures must
     # be identical on all.
-    groups = sorted({group for group, _ in totals}, key=lambda group: _group_order(group, names))
+    groups = sorted(figures, key=lambda group: _group_order(group, names))
     return MissedReport(
-        group_by, period, periods, [(group, names.get(group)) for group in groups], totals
+        group_by, period, periods, [(group, names.get(group)) for group in groups], figures
     )
 
 
 def _figures_by_group(
     group_by: str, period: str, periods: list[Period], filters: dict, now
 ) -> dict:
-    """{(group id, period index): [booked, attended, cancelled, missed, lost]}, for the
-    calendar ``periods`` of kind ``period`` (day, week, month)."""
+    """Each group's rows (group id, period index, booked, attended, cancelled, missed, lost) by
+    group id (``rollup.by_group``), for the calendar ``periods`` of kind ``period`` (day, week,
+    month)."""
     grain = rollup.grain_for(group_by, list(filters))
     where = Q(**{f"{name}_id": value for name, value in filters.items()})
     if grain is not None:
@@ -365,11 +361,11 @@ def _figures_by_group(
         for _attempt in range(3):
             seen = rollup.generation()
             rolled = rollup.rolled_up_days(periods[0].start, periods[-1].end)
-            totals = rollup.rollup_totals(grain, group_by, level, spans, filters) if rolled else {}
-            rollup.add_up(totals, figures_rows((group_by,), _ranges(periods, rolled), now, where))
+            rows = rollup.rollup_rows(grain, group_by, level, spans, filters) if rolled else []
+            rows += figures_rows((group_by,), _ranges(periods, rolled), now, where)
             if rollup.generation() == seen:
-                return totals
-    return _summed(figures_rows((group_by,), _ranges(periods, set()), now, where))
+                return rollup.by_group(rows, added_up=period != "day")
+    return rollup.by_group(figures_rows((group_by,), _ranges(periods, set()), now, where))
 
 
 def _ranges(periods: list[Period], rolled: set[dt.date]) -> list[tuple]:
@@ -386,14 +382,6 @@ def _ranges(periods: list[Period], rolled: set[dt.date]) -> list[tuple]:
                 run_start = None
             day += ONE_DAY
     return ranges
-
-
-def _summed(rows) -> dict:
-    """{(group id, period index): (booked, attended, cancelled, missed, lost)} from rows of
-    (group id, period index, the five figures as integers), adding up those of one key."""
-    totals: dict = {}
-    rollup.add_up(totals, rows)
-    return totals
 
 
 def _group_order(group, names: dict) -> tuple:

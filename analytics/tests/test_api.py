@@ -1,11 +1,14 @@
 """GET /api/v1/stats/missed-appointments/."""
 
+import contextlib
 import datetime as dt
 import gc
+import weakref
 
 import pytest
 from django.utils import timezone
 
+from analytics.views import collector_paused
 from panda_project.testing import assert_error
 
 from .conftest import NOW, roll_up_2025, rollup_reads_only
@@ -144,3 +147,49 @@ def test_a_collector_turned_off_before_is_left_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_answer_leaves_the_collector_nothing_to_walk_and_lets_the_report_go(
+    api, crafted, frozen_now, monkeypatch
+):
+    """A year of days per clinician is 73,000 results: each must be a dict the collector does
+    not track (its group and period are written JSON, not dicts), and the report's rows must be
+    gone before the collector is on again, or its next pass walks them all."""
+    from analytics import views
+
+    reports = []
+    report = views.missed_appointments
+
+    def kept(**options):
+        reports.append(weakref.ref(found := report(**options)))
+        return found
+
+    monkeypatch.setattr(views, "missed_appointments", kept)
+    monkeypatch.setattr(views, "collector_paused", _checking_the_report_is_gone(reports))
+    response = api.get(URL, {"group_by": "clinician", "period": "day"})
+
+    assert response.status_code == 200
+    results = response.data["results"]
+    assert len(results) > 1
+    assert not any(gc.is_tracked(result) for result in results)
+    assert response.json()["results"][0]["group"]["url"].startswith("http")
+
+
+def _checking_the_report_is_gone(reports: list):
+    @contextlib.contextmanager
+    def checking():
+        with collector_paused():
+            yield
+            assert reports and reports[0]() is None, "the report outlived the pause"
+
+    return checking
+
+
+def test_an_indented_answer_shows_the_same_figures(api, crafted, frozen_now):
+    query = {"group_by": "clinician", "period": "day"}
+    compact = api.get(URL, query)
+    indented = api.get(URL, query, HTTP_ACCEPT="application/json; indent=2")
+
+    assert indented.status_code == 200
+    assert indented.content.startswith(b'{\n  "group_by"')
+    assert indented.json() == compact.json()

@@ -10,8 +10,8 @@ FEBRUARY = Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28))
 
 def report(name: str) -> MissedReport:
     # February: 4 booked, 1 attended, 1 cancelled, 2 missed, 60 minutes lost.
-    totals = {(7, 1): (4, 1, 1, 2, 60 * MICROSECONDS_A_MINUTE)}
-    return MissedReport("department", "month", [JANUARY, FEBRUARY], [(7, name)], totals)
+    figures = {7: [(7, 1, 4, 1, 1, 2, 60 * MICROSECONDS_A_MINUTE)]}
+    return MissedReport("department", "month", [JANUARY, FEBRUARY], [(7, name)], figures)
 
 
 def test_group_names_are_escaped_in_the_svg():
@@ -91,8 +91,9 @@ def test_every_label_in_the_svg_is_at_least_the_tick_spacing_from_the_next():
 
 def test_a_sparse_rate_is_one_connected_line_through_its_values():
     weeks = periods(dt.date(2025, 1, 6), 52, 7)
-    totals = {(7, index): (2, 1, 0, 1, 30 * MICROSECONDS_A_MINUTE) for index in range(0, 52, 10)}
-    report = MissedReport("department", "week", weeks, [(7, "renal")], totals)
+    lost = 30 * MICROSECONDS_A_MINUTE
+    figures = {7: [(7, index, 2, 1, 0, 1, lost) for index in range(0, 52, 10)]}
+    report = MissedReport("department", "week", weeks, [(7, "renal")], figures)
     svg = str(trend_chart(report, "missed_rate"))
     assert svg.count("<polyline") == 1
     points = re.search(r'<polyline points="([^"]+)"', svg).group(1).split()

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 
 from analytics import rollup
 from analytics.models import ChangedDay, DayFigures, PeriodFigures, RolledUpDay, RolledUpPeriod
-from analytics.selectors import _ranges, _summed, figures_rows, missed_appointments, resolve_periods
+from analytics.selectors import _ranges, figures_rows, missed_appointments, resolve_periods
 from appointments.importer import import_appointments
 from appointments.models import Appointment, State
 from appointments.services import (
@@ -45,7 +45,8 @@ GROUPINGS = [
 def _direct(group_by: str, period: str, filters: dict, now: dt.datetime) -> dict:
     periods = resolve_periods(period, *YEAR)
     where = Q(**{f"{name}_id": value for name, value in filters.items()})
-    return _summed(figures_rows((group_by,), _ranges(periods, set()), now, where))
+    rows = figures_rows((group_by,), _ranges(periods, set()), now, where)
+    return {(group, index): values for group, index, *values in rows}
 
 
 def _through_rollup(group_by: str, period: str, filters: dict, now: dt.datetime) -> dict:
@@ -347,23 +348,34 @@ def test_triggers_lost_with_a_rebuilt_table_are_recreated_and_the_rollup_cleared
     assert_rollup_exact(rolled_up)
 
 
-def test_add_up_adds_the_rows_of_one_key_and_leaves_out_periods_not_asked_for():
-    totals = {("a", 0): (1, 1, 0, 0, 0)}
+def test_by_group_orders_each_groups_rows_by_period_and_adds_up_those_of_one_period():
     rows = [
-        ("a", 7, 2, 0, 1, 1, 30),
-        ("b", 7, 1, 1, 0, 0, 0),
-        ("a", 8, 3, 1, 0, 2, 60),
-        ("a", 9, 5, 5, 5, 5, 5),
+        ("a", 1, 2, 2, 0, 0, 0),
+        ("b", 0, 1, 1, 0, 0, 0),
+        ("a", 0, 2, 0, 1, 1, 30),
+        ("a", 0, 3, 1, 0, 2, 60),
+        ("a", 2, 5, 5, 0, 0, 0),
     ]
 
-    rollup.add_up(totals, rows, {7: 0, 8: 0})
+    assert rollup.by_group(rows) == {
+        "a": [("a", 0, 5, 1, 1, 3, 90), ("a", 1, 2, 2, 0, 0, 0), ("a", 2, 5, 5, 0, 0, 0)],
+        "b": [("b", 0, 1, 1, 0, 0, 0)],
+    }
 
-    assert totals == {("a", 0): (6, 2, 1, 3, 90), ("b", 0): (1, 1, 0, 0, 0)}
+
+def test_by_group_keeps_rows_as_they_are_when_told_that_each_period_has_one():
+    rows = [("a", 1, 2, 2, 0, 0, 0), ("a", 0, 1, 0, 0, 1, 15)]
+
+    assert rollup.by_group(rows, added_up=False) == {
+        "a": [("a", 0, 1, 0, 0, 1, 15), ("a", 1, 2, 2, 0, 0, 0)]
+    }
 
 
-def test_add_up_takes_rows_keyed_by_their_index_as_they_are():
-    totals: dict = {}
+def test_indexed_gives_rows_their_period_index_and_leaves_out_periods_not_asked_for():
+    rows = [("a", 7, 2, 0, 1, 1, 30), ("b", 8, 1, 1, 0, 0, 0), ("a", 9, 5, 5, 5, 5, 5)]
 
-    rollup.add_up(totals, [("a", 0, 1, 0, 0, 1, 15), ("a", 1, 2, 2, 0, 0, 0)])
-
-    assert totals == {("a", 0): (1, 0, 0, 1, 15), ("a", 1): (2, 2, 0, 0, 0)}
+    assert rollup._indexed(rows, {7: 0, 8: 0}) == [
+        ("a", 0, 2, 0, 1, 1, 30),
+        ("b", 0, 1, 1, 0, 0, 0),
+    ]
+    assert rollup._indexed(rows, None) is rows
