@@ -35,6 +35,7 @@ from django.utils import timezone
 from appointments.durations import MAX_DURATION
 from appointments.models import Appointment
 from panda_project.bulk import sqlite_triggers_set_aside
+from panda_project.queries import numbers_cursor
 
 from .models import (
     ChangedDay,
@@ -623,7 +624,7 @@ def _rollup_read(
         f"SELECT {quote(group_by + '_id')}, {after}, {figures} FROM {table} "
         f"WHERE {' AND '.join(where)}"
     )
-    with connection.cursor() as cursor:
+    with numbers_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

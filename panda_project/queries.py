@@ -1,4 +1,4 @@
-"""Lookups whose SQL is compiled once.
+"""Lookups whose SQL is compiled once, and a cursor for reading many numbers.
 
 For a lookup by a unique column, Django spends several times longer building the SQL
 (``filter()``, then the compiler) than SQLite spends running it. ``PreparedLookup`` lets the ORM
@@ -7,7 +7,9 @@ columns and their type converters. Each lookup then only runs the SQL with the n
 builds the instance with ``Model.from_db()``, as the queryset would.
 """
 
-from django.db import connections, router
+import contextlib
+
+from django.db import connection, connections, router
 from django.db.models import Model
 
 # Stands in for the looked-up value while the ORM compiles; found again among the parameters.
@@ -52,3 +54,27 @@ class PreparedLookup:
         if compiled.converters:
             row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
         return self.model.from_db(alias, compiled.field_names, row)
+
+
+@contextlib.contextmanager
+def numbers_cursor():
+    """A cursor for a query whose many rows are numbers. On PostgreSQL its results come in the
+    binary format, so that each number arrives as its bytes rather than as text that psycopg
+    parses: for the 73,000 rows of a year of days per clinician, parsing their half a million
+    numbers was a sixth of the request's instructions. Such a cursor binds its parameters on
+    the server (Django's usual one binds them itself), so its SQL must type what PostgreSQL
+    cannot infer. It is Django's cursor wrapper all the same: query logging and execute
+    wrappers see its statements. Elsewhere, Django's usual cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    raw = ServerBindingCursor(connection.connection)
+    raw.format = Format.BINARY
+    logged = connection.queries_logged
+    with (connection.make_debug_cursor if logged else connection.make_cursor)(raw) as cursor:
+        yield cursor

@@ -1,4 +1,5 @@
-"""PreparedLookup returns what the queryset it stands for would, with one query."""
+"""PreparedLookup returns what the queryset it stands for would, with one query; the numbers
+cursor reads what the usual cursor reads."""
 
 import datetime as dt
 
@@ -6,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from panda_project.queries import PreparedLookup
+from panda_project.queries import PreparedLookup, numbers_cursor
 from patients.models import Patient
 from patients.tests.factories import PatientFactory
 
@@ -88,3 +89,24 @@ def test_what_is_compiled_goes_with_the_connection_it_was_compiled_for():
 
     assert len(seen) == 3
     assert all(ref() is None for ref in seen)  # nothing PreparedLookup keeps holds them
+
+
+def test_the_numbers_cursor_reads_what_the_usual_cursor_reads_and_is_logged():
+    patients = PatientFactory.create_batch(3)
+    table = connection.ops.quote_name(Patient._meta.db_table)
+    sql = f"SELECT id, id * 2 FROM {table} WHERE id >= %s ORDER BY id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [patients[1].pk])
+        expected = cursor.fetchall()
+
+    with CaptureQueriesContext(connection) as queries, numbers_cursor() as cursor:
+        cursor.execute(sql, [patients[1].pk])
+        rows = cursor.fetchall()
+
+    assert list(rows) == list(expected) == [(p.pk, p.pk * 2) for p in patients[1:]]
+    assert [query["sql"] for query in queries] == [queries[0]["sql"]]
+    assert "SELECT id, id * 2" in queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        from psycopg.pq import Format
+
+        assert cursor.cursor.format == Format.BINARY
