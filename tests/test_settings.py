@@ -62,7 +62,7 @@ def test_production_starts_with_debug_off_when_configured():
     [
         ("sqlite:////tmp/panda.sqlite3", "django.db.backends.sqlite3"),
         ("postgres://postgres@127.0.0.1:5432/test", "django.db.backends.postgresql"),
-        ("mysql://root@127.0.0.1:3306/test", "django.db.backends.mysql"),
+        ("mysql://root@127.0.0.1:3306/test", "panda_project.db.mysql"),
     ],
 )
 def test_database_url_switches_the_database(url, engine):

@@ -75,7 +75,7 @@ def test_a_receptionist_finds_a_site_for_a_booking(receptionist):
         "app_label": "appointments",
         "model_name": "appointment",
         "field_name": "site",
-        "term": "Hill",  # MariaDB's test database compares names as binary: case counts
+        "term": "hill",
     }
     response = receptionist.get(reverse("admin:autocomplete"), query)
     assert response.status_code == 200

@@ -132,6 +132,9 @@ def database_from_url(url: str) -> dict:
         options.setdefault("charset", "utf8mb4")
         options.setdefault("init_command", "SET sql_mode='STRICT_TRANS_TABLES'")
         config["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_bin"}
+        # Django's backend, with its case-insensitive look-ups (the back office's searches)
+        # ignoring case under that collation too.
+        config["ENGINE"] = "panda_project.db.mysql"
     elif engine == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     return config
