@@ -61,7 +61,7 @@ def numbers_cursor():
     """A cursor for a query whose many rows are numbers. On PostgreSQL its results come in the
     binary format, so that each number arrives as its bytes rather than as text that psycopg
     parses: for the 73,000 rows of a year of days per clinician, parsing their half a million
-    numbers was a sixth of the request's instructions. Such a cursor binds its parameters on
+    numbers was a fifth of the request's instructions. Such a cursor binds its parameters on
     the server (Django's usual one binds them itself), so its SQL must type what PostgreSQL
     cannot infer. It is Django's cursor wrapper all the same: query logging and execute
     wrappers see its statements. Elsewhere, Django's usual cursor."""
@@ -73,6 +73,7 @@ def numbers_cursor():
     from psycopg.pq import Format
 
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     raw = ServerBindingCursor(connection.connection)
     raw.format = Format.BINARY
     logged = connection.queries_logged
