@@ -1,6 +1,7 @@
 """The CapabilityStatement at ``/fhir/R4/metadata``, built from the search definitions that the
 views use, so that it lists exactly what is supported and nothing more."""
 
+from django.apps import apps
 from django.conf import settings
 
 from panda_project.api.access import api_auth_required
@@ -47,6 +48,17 @@ def _resource(kind: str, parameters: dict | None, documentation: str, operations
     if operations:
         resource["operation"] = list(operations)
     return resource
+
+
+def _communication() -> list[dict]:
+    """Where PANDA sends reminders (the reminders app is installed), those sent."""
+    if not apps.is_installed("reminders"):
+        return []
+    documentation = (
+        "Reminders sent (provider accepted, delivered or not): Communication/{id}, the "
+        "reminder's id; also in Patient/{nhs}/$everything."
+    )
+    return [_resource("Communication", None, documentation)]
 
 
 def security() -> dict:
@@ -107,6 +119,7 @@ def capability_statement(base_url: str) -> dict:
                         "Departments (Organization/department-{id}) and organisations "
                         "(Organization/organisation-{id}).",
                     ),
+                    *_communication(),
                 ],
             }
         ],

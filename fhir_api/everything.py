@@ -19,7 +19,6 @@ from patients.models import Patient
 
 from . import selectors
 from .mapping import (
-    REMINDER_STATUS,
     appointment_resource,
     communication_resource,
     department_resource,
@@ -58,10 +57,7 @@ def everything_parts(patient: Patient, now) -> list[Part]:
 
 def _communications(patient: Patient) -> Part:
     """The reminders sent to the patient: those the provider accepted, delivered or not."""
-    reminders = apps.get_model("reminders", "Reminder").objects.filter(
-        appointment__patient=patient, sent_at__isnull=False, state__in=REMINDER_STATUS
-    )
-    reminders = reminders.select_related("appointment__patient").order_by("sent_at", "id")
+    reminders = selectors.communication_queryset().filter(appointment__patient=patient)
     return Part(reminders, communication_resource)
 
 

@@ -6,6 +6,7 @@ Thin views: the querysets are in ``selectors``, the search in ``search``, the re
 
 import uuid
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from .mapping import (
     DEPARTMENT_PREFIX,
     ORGANISATION_PREFIX,
     appointment_resource,
+    communication_resource,
     department_resource,
     organisation_resource,
     patient_resource,
@@ -267,6 +269,26 @@ class OrganizationReadView(FHIRView):
             organisation = selectors.organisation_queryset().filter(pk=pk).first()
             return Response(organisation_resource(_found(organisation, message)))
         raise not_found(message)
+
+
+class CommunicationReadView(FHIRView):
+    """A reminder that was sent, as the Communication that ``$everything`` lists (where PANDA
+    sends reminders: the reminders app is installed)."""
+
+    resource_type = "Communication"
+
+    @property
+    def permission_model(self):
+        return apps.get_model("reminders", "Reminder")
+
+    def get(self, request, id):
+        try:
+            pk = uuid.UUID(id)
+        except ValueError:
+            pk = None
+        reminder = selectors.communication_queryset().filter(pk=pk).first() if pk else None
+        reminder = _found(reminder, _("No reminder sent has this id."))
+        return Response(communication_resource(reminder))
 
 
 class UnknownEndpointView(FHIRView):

@@ -2,9 +2,12 @@
 valid searchset Bundle, paged like a search."""
 
 import datetime as dt
+import uuid
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
 from appointments.tests.factories import AppointmentFactory
@@ -179,26 +182,25 @@ needs_reminders = pytest.mark.skipif(
 )
 
 
+def reminder(appointment, channel, state, sent_at, reason=""):
+    due = sent_at or appointment.starts_at - dt.timedelta(days=1)
+    return apps.get_model("reminders", "Reminder").objects.create(
+        appointment=appointment,
+        variant=apps.get_model("reminders", "ReminderVariant").objects.first(),
+        channel=channel,
+        offset=appointment.starts_at - due,
+        appointment_starts_at=appointment.starts_at,
+        due_at=due,
+        state=state,
+        sent_at=sent_at,
+        failure_reason=reason,
+    )
+
+
 @needs_reminders
 def test_the_reminders_sent_are_communications_to_the_patient_about_the_appointment(fhir, world):
     patient, appointments, *_ = world
-    Reminder = apps.get_model("reminders", "Reminder")
-    variant = apps.get_model("reminders", "ReminderVariant").objects.first()
     sent = dt.datetime(2030, 6, 3, 9, tzinfo=dt.UTC)
-
-    def reminder(appointment, channel, state, sent_at, reason=""):
-        due = sent_at or appointment.starts_at - dt.timedelta(days=1)
-        return Reminder.objects.create(
-            appointment=appointment,
-            variant=variant,
-            channel=channel,
-            offset=appointment.starts_at - due,
-            appointment_starts_at=appointment.starts_at,
-            due_at=due,
-            state=state,
-            sent_at=sent_at,
-            failure_reason=reason,
-        )
 
     sms = reminder(appointments[0], "sms", "delivered", sent)
     email = reminder(appointments[1], "email", "failed", sent + dt.timedelta(hours=1), "bounced")
@@ -219,3 +221,43 @@ def test_the_reminders_sent_are_communications_to_the_patient_about_the_appointm
     assert first["sent"] == "2030-06-03T10:00:00+01:00"
     assert (second["status"], second["statusReason"]) == ("not-done", {"text": "bounced"})
     assert second["medium"][0]["coding"][0]["code"] == "EMAILWRIT"
+
+
+@needs_reminders
+def test_each_communication_of_everything_is_read_at_its_full_url(fhir, world):
+    _patient, appointments, *_ = world
+    sent = dt.datetime(2030, 6, 3, 9, tzinfo=dt.UTC)
+    reminder(appointments[0], "sms", "sent", sent)
+    reminder(appointments[1], "email", "failed", sent, "bounced")
+
+    bundle = fhir.get(URL, {"_count": "100"})
+
+    entries = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Communication"]
+    assert len(entries) == 2
+    for entry in entries:
+        assert fhir.get(urlsplit(entry["fullUrl"]).path) == entry["resource"]
+
+
+@needs_reminders
+def test_a_reminder_not_sent_and_an_unknown_id_are_404_operation_outcomes(fhir, world):
+    _patient, appointments, *_ = world
+    scheduled = reminder(appointments[2], "sms", "scheduled", None)
+
+    for id in (scheduled.pk, uuid.uuid4(), "not-an-id", "1"):
+        diagnostics = fhir.error(f"/fhir/R4/Communication/{id}", status=404, code="not-found")
+        assert diagnostics == "No reminder sent has this id."
+
+
+@needs_reminders
+def test_in_token_mode_reading_a_communication_needs_the_reminder_view_permission(
+    fhir, world, settings
+):
+    settings.PANDA_API_AUTH = "token"
+    sent = reminder(world[1][0], "sms", "delivered", dt.datetime(2030, 6, 3, 9, tzinfo=dt.UTC))
+    path = f"/fhir/R4/Communication/{sent.pk}"
+    nobody = get_user_model().objects.create_user(username="nobody", password=PASSWORD)
+    receptionist = staff_create(username="rita", password=PASSWORD, role=RECEPTIONIST)
+
+    fhir.error(path, status=401, code="login")
+    fhir.error(path, status=403, code="forbidden", HTTP_AUTHORIZATION=token(nobody))
+    assert fhir.get(path, HTTP_AUTHORIZATION=token(receptionist))["id"] == str(sent.pk)
