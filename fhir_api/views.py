@@ -182,6 +182,16 @@ def _found(row, message: str):
     return row
 
 
+def _found_by_uuid(queryset, id: str, message: str):
+    """The row of ``queryset`` whose key is the UUID ``id``; a 404 with ``message`` where there
+    is none, or ``id`` is not a UUID."""
+    try:
+        pk = uuid.UUID(id)
+    except ValueError:
+        pk = None
+    return _found(queryset.filter(pk=pk).first() if pk else None, message)
+
+
 def _integer_id(value: str, prefix: str = "") -> int | None:
     """The number in ``{prefix}{number}``, or None where ``value`` is not one."""
     digits = value.removeprefix(prefix) if value.startswith(prefix) else ""
@@ -235,12 +245,8 @@ class AppointmentReadView(FHIRView):
     permission_model = Appointment
 
     def get(self, request, id):
-        try:
-            pk = uuid.UUID(id)
-        except ValueError:
-            pk = None
-        appointment = selectors.appointment_queryset().filter(pk=pk).first() if pk else None
-        appointment = _found(appointment, _("No appointment has this id."))
+        message = _("No appointment has this id.")
+        appointment = _found_by_uuid(selectors.appointment_queryset(), id, message)
         return Response(appointment_resource(appointment, timezone.now()))
 
 
@@ -282,12 +288,8 @@ class CommunicationReadView(FHIRView):
         return apps.get_model("reminders", "Reminder")
 
     def get(self, request, id):
-        try:
-            pk = uuid.UUID(id)
-        except ValueError:
-            pk = None
-        reminder = selectors.communication_queryset().filter(pk=pk).first() if pk else None
-        reminder = _found(reminder, _("No reminder sent has this id."))
+        message = _("No reminder sent has this id.")
+        reminder = _found_by_uuid(selectors.communication_queryset(), id, message)
         return Response(communication_resource(reminder))
 
 
