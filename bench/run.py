@@ -94,20 +94,7 @@ def ensure_database(url: str, args) -> None:
     The old one is dropped rather than emptied: deleting through the ORM would load every row
     (the audit trail's signals forbid a fast delete), and the POSTs of earlier runs add many."""
     fresh = not (args.reuse and _seeded_size(url) >= args.patients)
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        name = url.rsplit("/", 1)[1].split("?")[0]
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-            if fresh:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
-            if not exists.fetchone():
-                admin.execute(f'CREATE DATABASE "{name}"')
-    elif fresh:
-        path = Path(url.removeprefix("sqlite:///"))
-        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            stale.unlink(missing_ok=True)
+    prepare_database(url, fresh)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -122,6 +109,24 @@ def ensure_database(url: str, args) -> None:
         f"Seeded {args.patients:,} patients and {args.appointments:,} appointments "
         f"in {time.perf_counter() - started:.1f} s."
     )
+
+
+def prepare_database(url: str, fresh: bool = True) -> None:
+    """Make sure the database exists, dropping it first if ``fresh`` (SQLite: the file)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = url.rsplit("/", 1)[1].split("?")[0]
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+            if fresh:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if not exists.fetchone():
+                admin.execute(f'CREATE DATABASE "{name}"')
+    elif fresh:
+        path = Path(url.removeprefix("sqlite:///"))
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
 
 
 def _seeded_size(url: str) -> int:
