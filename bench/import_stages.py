@@ -54,6 +54,9 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=100_000, help="Appointment rows to time.")
     args = parser.parse_args()
+    for path in (args.patients, args.appointments):
+        if not path.exists():
+            parser.error(f"{path} does not exist: write it with bench/import_files.py")
     url = sized_database_url("import_stages", args.rows)
     setup_django(url)
     prepare_database(url)
