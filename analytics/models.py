@@ -44,6 +44,35 @@ class Figures(models.Model):
         abstract = True
 
 
+GRAIN_DAY_FIELDS = [
+    "grain",
+    "day",
+    "clinician_id",
+    "department_id",
+    "site_id",
+    "booked",
+    "attended",
+    "cancelled",
+    "missed",
+    "lost",
+]
+
+# The same for the days of one department's groups (its clinicians: 73,000 rows a year too, at
+# ten million appointments a year).
+DEPARTMENT_DAY_FIELDS = [
+    "grain",
+    "department_id",
+    "day",
+    "clinician_id",
+    "site_id",
+    "booked",
+    "attended",
+    "cancelled",
+    "missed",
+    "lost",
+]
+
+
 class DayFigures(Figures):
     """The rollup: the missed-appointment figures of one closed day (in London) for one group.
 
@@ -59,9 +88,12 @@ class DayFigures(Figures):
     class Meta:
         default_permissions = ()
         indexes = [
-            models.Index(fields=["grain", "day"], name="rollup_grain_day_idx"),
+            # Every column, so that a grain's days are read from the index alone (a year of
+            # days per clinician is 73,000 rows: looking each up in the table again was a
+            # fifth of SQLite's work for it; analytics migration 0007).
+            models.Index(fields=GRAIN_DAY_FIELDS, name="rollup_grain_day_figures_idx"),
             models.Index(fields=["grain", "clinician_id", "day"], name="rollup_clinician_idx"),
-            models.Index(fields=["grain", "department_id", "day"], name="rollup_department_idx"),
+            models.Index(fields=DEPARTMENT_DAY_FIELDS, name="rollup_department_figures_idx"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -591,8 +592,9 @@ def _by_offset(index_of: dict[dt.date, int], base: dt.date) -> dict[int, int] | 
 
 def _rollup_read(
     model, column: str, grain, group_by, span, base: dt.date, filters, level=None
-) -> list[tuple]:
-    """The rows (group id, days from ``base`` to ``column``, the five figures) of ``model`` for
+) -> list:
+    """The rows (group id, days from ``base`` to ``column``, the five figures; tuples, or on
+    SQLite lists) of ``model`` for
     ``grain`` whose ``column`` (a day, or a period's start) is in ``span`` (first and last,
     included). Each group has one row per day or period (the filters fix the grain's other
     ids), so nothing is summed or sorted here: the rows are read in an index range, without a
@@ -619,13 +621,18 @@ def _rollup_read(
         params.append(value)
     where.append(f"{day} >= %s AND {day} <= %s")
     params += [adapt(span[0]), adapt(span[1])]
-    figures = ", ".join(quote(name) for name in FIGURES)
-    sql = (
-        f"SELECT {quote(group_by + '_id')}, {after}, {figures} FROM {table} "
-        f"WHERE {' AND '.join(where)}"
-    )
+    columns = ", ".join([quote(group_by + "_id"), after, *(quote(name) for name in FIGURES)])
+    if connection.vendor == "sqlite":
+        # All the rows as one JSON array, which orjson reads: Python 3.11's sqlite3 lets go of
+        # the interpreter lock and takes it back for every value fetched, and SQLite locks its
+        # connection for each, which was over a third of a year of days per clinician (73,000
+        # rows of 7 values; callgrind).
+        columns = f"json_group_array(json_array({columns}))"
+    sql = f"SELECT {columns} FROM {table} WHERE {' AND '.join(where)}"
     with numbers_cursor() as cursor:
         cursor.execute(sql, params)
+        if connection.vendor == "sqlite":
+            return orjson.loads(cursor.fetchone()[0])
         return cursor.fetchall()
 
 

@@ -379,3 +379,67 @@ def test_indexed_gives_rows_their_period_index_and_leaves_out_periods_not_asked_
         ("b", 0, 1, 1, 0, 0, 0),
     ]
     assert rollup._indexed(rows, None) is rows
+
+
+def test_the_rollups_rows_are_read_back_exactly_as_stored():
+    """The read gives each row's group (None for "no site"), its day as a number of days from
+    the first, and its figures as integers, large ones too (the missed time in microseconds);
+    on SQLite it comes as one JSON array."""
+    day = dt.date(2025, 3, 30)
+    stored = [
+        ("s", None, 0, 3, 2, 1, 0, 0),
+        ("s", 7, 1, 40, 30, 5, 5, 2**40 + 1),
+        ("s", 8, 2, 1, 0, 0, 1, 86_400_000_000),
+    ]
+    DayFigures.objects.bulk_create(
+        DayFigures(
+            grain=grain,
+            site_id=site,
+            day=day + dt.timedelta(days=offset),
+            booked=booked,
+            attended=attended,
+            cancelled=cancelled,
+            missed=missed,
+            lost=lost,
+        )
+        for grain, site, offset, booked, attended, cancelled, missed, lost in stored
+    )
+
+    rows = rollup._rollup_read(
+        DayFigures, "day", "s", "site", (day, day + dt.timedelta(days=2)), day, {}
+    )
+
+    assert sorted(map(tuple, rows), key=lambda row: row[1]) == [row[1:] for row in stored]
+    assert all(type(value) is int for row in rows for value in row[1:])
+    assert list(rollup._rollup_read(DayFigures, "day", "c", "clinician", (day, day), day, {})) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+@pytest.mark.parametrize(
+    ("grain", "filters", "index"),
+    [
+        ("c", {}, "rollup_grain_day_figures_idx"),
+        ("cd", {"department": 3}, "rollup_department_figures_idx"),
+    ],
+)
+def test_a_grains_days_are_read_from_the_index_alone(grain, filters, index):
+    """A year of days per clinician is 73,000 rows, and so is one department's at ten million
+    appointments a year: each looked up in the table again after the index was a fifth of
+    SQLite's work for it."""
+    day = dt.date(2025, 1, 1)
+    statements = []
+
+    def noted(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noted):
+        rollup._rollup_read(DayFigures, "day", grain, "clinician", (day, YEAR[1]), day, filters)
+    (sql,) = statements
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN " + sql,
+            [connection.ops.adapt_datefield_value(day), grain, *filters.values(), *YEAR],
+        )
+        plan = " ".join(str(step) for step in cursor.fetchall())
+    assert f"COVERING INDEX {index}" in plan
