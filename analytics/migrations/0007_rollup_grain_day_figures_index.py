@@ -7,39 +7,18 @@ CONCURRENTLY, so that an upgrade does not hold up the rollup's writes."""
 
 from django.db import migrations, models
 
+FIGURES = ["booked", "attended", "cancelled", "missed", "lost"]
 OLD = models.Index(fields=["grain", "day"], name="rollup_grain_day_idx")
+NEW = models.Index(
+    fields=["grain", "day", "clinician_id", "department_id", "site_id", *FIGURES],
+    name="rollup_grain_day_figures_idx",
+)
 OLD_DEPARTMENT = models.Index(
     fields=["grain", "department_id", "day"], name="rollup_department_idx"
 )
 NEW_DEPARTMENT = models.Index(
-    fields=[
-        "grain",
-        "department_id",
-        "day",
-        "clinician_id",
-        "site_id",
-        "booked",
-        "attended",
-        "cancelled",
-        "missed",
-        "lost",
-    ],
+    fields=["grain", "department_id", "day", "clinician_id", "site_id", *FIGURES],
     name="rollup_department_figures_idx",
-)
-NEW = models.Index(
-    fields=[
-        "grain",
-        "day",
-        "clinician_id",
-        "department_id",
-        "site_id",
-        "booked",
-        "attended",
-        "cancelled",
-        "missed",
-        "lost",
-    ],
-    name="rollup_grain_day_figures_idx",
 )
 
 
