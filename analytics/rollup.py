@@ -593,14 +593,13 @@ def _by_offset(index_of: dict[dt.date, int], base: dt.date) -> dict[int, int] | 
 def _rollup_read(
     model, column: str, grain, group_by, span, base: dt.date, filters, level=None
 ) -> list:
-    """The rows (group id, days from ``base`` to ``column``, the five figures; tuples, or on
-    SQLite lists) of ``model`` for
-    ``grain`` whose ``column`` (a day, or a period's start) is in ``span`` (first and last,
-    included). Each group has one row per day or period (the filters fix the grain's other
-    ids), so nothing is summed or sorted here: the rows are read in an index range, without a
-    join. The day comes as a number of days, which costs no date object per row (a year of
-    days per clinician is 73,000 rows) and, from the first day of a daily report, is the
-    period's index."""
+    """The rows (group id, days from ``base`` to ``column``, the five figures; tuples, or lists
+    on SQLite) of ``model`` for ``grain`` whose ``column`` (a day, or a period's start) is in
+    ``span`` (first and last, included). Each group has one row per day or period (the filters
+    fix the grain's other ids), so nothing is summed or sorted here: the rows are read in an
+    index range, without a join. The day comes as a number of days, which costs no date object
+    per row (a year of days per clinician is 73,000 rows) and, from the first day of a daily
+    report, is the period's index."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     adapt = connection.ops.adapt_datefield_value
