@@ -413,18 +413,7 @@ class _AppointmentBatch:
             return
         _forget_queries()
         texts = [row for _, row in rows if isinstance(row, dict)]
-        # Each NHS number is compacted once per batch, however many of its rows the batch holds.
-        compact = {
-            r["patient"]: identifier_key(r["patient"])
-            for r in texts
-            if isinstance(r.get("patient"), str)
-        }
-        by_number = _in_bulk(
-            Patient.objects.only(*PATIENT_FIELDS_READ),
-            "nhs_number",
-            {n for n in compact.values() if n},
-        )
-        patients = {text: by_number.get(number) for text, number in compact.items() if number}
+        patients = _patients_named(texts)
         ids = [_uuid_or_none(r.get("id")) for r in texts]
         existing = _in_bulk(Appointment.objects.all(), "id", {i for i in ids if i})
         pending: dict[uuid.UUID, tuple[int, str, Appointment]] = {}
@@ -497,6 +486,22 @@ class _AppointmentBatch:
             return
         self.report.counts["created"] += len(pending)
         self.created.add(list(pending.values()))
+
+
+def _patients_named(rows: list[dict]) -> dict:
+    """The stored patients that ``rows`` name, by their NHS number as the rows write it (one
+    query). Each number is compacted once, however many of the rows hold it."""
+    compact = {
+        r["patient"]: identifier_key(r["patient"])
+        for r in rows
+        if isinstance(r.get("patient"), str)
+    }
+    by_number = _in_bulk(
+        Patient.objects.only(*PATIENT_FIELDS_READ),
+        "nhs_number",
+        {n for n in compact.values() if n},
+    )
+    return {text: by_number.get(number) for text, number in compact.items() if number}
 
 
 def _in_bulk(queryset, field_name: str, values: set) -> dict:

@@ -86,87 +86,65 @@ def _stages(rows_read, wanted: int) -> tuple[dict[str, float], int]:
     from django.utils import timezone
 
     import panda_project.bulk as bulk
-    from appointments.importer import (
-        BATCH_SIZE,
-        PATIENT_FIELDS_READ,
-        _appointment_values,
-        _checked_appointment_row,
-        _in_bulk,
-    )
+    from appointments.importer import BATCH_SIZE, ImportReport, _AppointmentBatch, _patients_named
     from appointments.models import Appointment
     from appointments.services import appointment_record_many, appointment_record_prepare
     from clinicians.services import clinician_get_or_create, department_get_or_create
     from panda_project.exceptions import Conflict
     from panda_project.history import history_channel
-    from patients.identifiers import identifier_key
-    from patients.models import Patient
 
     seconds = dict.fromkeys(
-        ["read", "look-ups", "checks", "validation (appointment_record_prepare)", "insert"], 0.0
+        ["read", "look-ups", "checks", "validation (appointment_record_prepare)", "insert", NATIVE],
+        0.0,
     )
-    seconds[NATIVE] = 0.0
+
+    @contextlib.contextmanager
+    def timed(stage: str):
+        started = time.process_time()
+        try:
+            yield
+        finally:
+            seconds[stage] += time.process_time() - started
+
     insert_into = bulk.insert_into
 
     def timed_insert_into(*args, **kwargs):
-        started = time.process_time()
-        insert_into(*args, **kwargs)
-        seconds[NATIVE] += time.process_time() - started
+        with timed(NATIVE):
+            insert_into(*args, **kwargs)
 
-    now, done = timezone.now(), 0
-    clinicians, departments = {}, {}
+    # The import's own batch, for its clinicians and departments by name and its checks.
+    batch = _AppointmentBatch(ImportReport("appointments"), timezone.now(), created=None)
+    done = 0
     bulk.insert_into = timed_insert_into
     try:
         with transaction.atomic(), history_channel("import"):
             with bulk.bulk_load(Appointment, defer_indexes=True):
                 while done < wanted:
-                    started = time.process_time()
-                    batch = list(itertools.islice(rows_read, min(BATCH_SIZE, wanted - done)))
-                    seconds["read"] += time.process_time() - started
-                    if not batch:
+                    with timed("read"):
+                        rows = list(itertools.islice(rows_read, min(BATCH_SIZE, wanted - done)))
+                    if not rows:
                         break
-                    started = time.process_time()
-                    compact = {row["patient"]: identifier_key(row["patient"]) for row in batch}
-                    stored = _in_bulk(
-                        Patient.objects.only(*PATIENT_FIELDS_READ),
-                        "nhs_number",
-                        {number for number in compact.values() if number},
-                    )
-                    patients = {text: stored.get(number) for text, number in compact.items()}
-                    for row in batch:
-                        name, department = row["clinician"].strip(), row["department"].strip()
-                        if name not in clinicians:
-                            clinicians[name] = clinician_get_or_create(name=name)
-                        if department not in departments:
-                            departments[department] = department_get_or_create(name=department)
-                    seconds["look-ups"] += time.process_time() - started
-                    started = time.process_time()
-                    values = []
-                    for row in batch:
-                        row, appointment_id, patient = _checked_appointment_row(row, patients.get)
-                        values.append(
-                            _appointment_values(
-                                row,
-                                appointment_id,
-                                patient,
-                                clinicians[row["clinician"].strip()],
-                                departments[row["department"].strip()],
-                                now,
-                            )
-                        )
-                    seconds["checks"] += time.process_time() - started
-                    started = time.process_time()
+                    with timed("look-ups"):
+                        patients = _patients_named(rows)
+                        for row in rows:
+                            name, department = row["clinician"].strip(), row["department"].strip()
+                            if name not in batch.clinicians:
+                                batch.clinicians[name] = clinician_get_or_create(name=name)
+                            if department not in batch.departments:
+                                batch.departments[department] = department_get_or_create(
+                                    name=department
+                                )
+                    with timed("checks"):
+                        values = [batch._values(row, patients) for row in rows]
                     appointments = []
-                    for value in values:
-                        # A refused row is left out, as the import leaves it out.
-                        with contextlib.suppress(ValidationError, Conflict):
-                            appointments.append(appointment_record_prepare(**value))
-                    seconds["validation (appointment_record_prepare)"] += (
-                        time.process_time() - started
-                    )
-                    started = time.process_time()
-                    appointment_record_many(appointments)
-                    seconds["insert"] += time.process_time() - started
-                    done += len(batch)
+                    with timed("validation (appointment_record_prepare)"):
+                        for value in values:
+                            # A refused row is left out, as the import leaves it out.
+                            with contextlib.suppress(ValidationError, Conflict):
+                                appointments.append(appointment_record_prepare(**value))
+                    with timed("insert"):
+                        appointment_record_many(appointments)
+                    done += len(rows)
             raise _RolledBack
     except _RolledBack:
         pass
